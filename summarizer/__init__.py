@@ -1,0 +1,56 @@
+"""summarizer: structured, grounded summaries of messy Chinese and English documents.
+
+    >>> from summarizer import summarize
+    >>> result = summarize("examples/zh_hans_county_news.txt")
+    >>> result.facts[0].evidence  # a verbatim span of the cleaned text
+"""
+
+from summarizer.chunking import Chunk, chunk_text, estimate_tokens, split_sentences
+from summarizer.cleaning import CleanedText, clean
+from summarizer.config import Settings, resolve
+from summarizer.documents import Document, load
+from summarizer.errors import (
+    BinaryDocument,
+    ConfigError,
+    DocumentError,
+    DocumentNotFound,
+    EmptyDocument,
+    NotAFile,
+    OutputError,
+    SummarizerError,
+    UnreadableDocument,
+    UnsupportedFormat,
+)
+from summarizer.language import detect as detect_language
+from summarizer.pipeline import summarize, summarize_document
+from summarizer.schemas import DocumentSummary, Entities, Fact, Metadata
+
+__all__ = [
+    "BinaryDocument",
+    "Chunk",
+    "CleanedText",
+    "ConfigError",
+    "Document",
+    "DocumentError",
+    "DocumentNotFound",
+    "DocumentSummary",
+    "EmptyDocument",
+    "Entities",
+    "Fact",
+    "Metadata",
+    "NotAFile",
+    "OutputError",
+    "Settings",
+    "SummarizerError",
+    "UnreadableDocument",
+    "UnsupportedFormat",
+    "chunk_text",
+    "clean",
+    "detect_language",
+    "estimate_tokens",
+    "load",
+    "resolve",
+    "split_sentences",
+    "summarize",
+    "summarize_document",
+]

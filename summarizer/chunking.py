@@ -1,0 +1,201 @@
+"""Chunking: sentences, token estimates, and chunks that fit a model's budget.
+
+Sentence boundaries come from punctuation, never from a fixed window, so a number such as
+`3.5` or `1,000` is never cut and a Chinese closing quote stays with its sentence. Token
+counts come from `estimate_tokens`, which needs no download (tiktoken fetches its
+encodings at run time, which fails offline); it is calibrated against real tokenizers and
+leans towards over-counting, so a chunk that fits by estimate fits for real.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.cleaning import HAN
+
+# --- token estimate ---------------------------------------------------------------------
+
+# Per-class weights, fitted on tests/data/token_calibration.json (bench/calibrate_tokens.py)
+# so that the estimate is at or above Qwen2.5's real count on every sample.
+_TOKEN_CLASSES = re.compile(
+    rf"(?P<han>[{HAN}])"
+    r"|(?P<word>[A-Za-z]+)"
+    r"|(?P<digit>[0-9])"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)",
+    re.S,
+)
+WEIGHTS = {"han": 1.0, "word": 1.35, "digit": 1.0, "space": 0.15, "other": 1.0}
+_LONG_WORD = 6  # letters; longer words cost about one more token per 6 letters
+
+
+def estimate_tokens(text: str) -> int:
+    """An upper-leaning estimate of the tokens a modern BPE tokenizer gives `text`."""
+    total = 0.0
+    for match in _TOKEN_CLASSES.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind == "word":
+            total += WEIGHTS["word"] + (len(match.group()) - 1) // _LONG_WORD * 0.6
+        elif kind == "space":
+            total += WEIGHTS["space"] * len(match.group())
+        else:
+            total += WEIGHTS[kind]
+    return int(total + 0.999)
+
+
+# --- sentences ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+_CLOSERS = "”’」』）)】》〉\"'"
+_CJK_END = re.compile(rf"(?:[。！？；…]+|[!?]+(?=[{HAN}]))[{re.escape(_CLOSERS)}]*")
+_LATIN_END = re.compile(rf"[.!?]+[{re.escape(_CLOSERS)}]*(?=\s|$)")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt ft no nos vs etc approx dept est fig figs inc ltd co
+    corp gen gov sen rep lt col capt sgt jan feb mar apr jun jul aug sep sept oct nov dec
+    e.g i.e cf al vol pp op ed eds u.s u.k u.n p.s a.k.a""".split()
+)
+_ABBREVIATIONS_THAT_END = frozenset({"etc", "u.s", "u.k", "u.n", "a.m", "p.m", "inc", "ltd", "co", "corp"})
+_STARTERS = frozenset(
+    "the a an it this that these those he she they we i in on at but and so yet however "
+    "meanwhile after before when while there its his her their our".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of `text`: lines are paragraphs, and punctuation ends sentences."""
+    spans: list[Span] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        _split_line(text, pos, pos + len(line), spans)
+        pos += len(line)
+    return spans
+
+
+def _split_line(text: str, start: int, end: int, spans: list[Span]) -> None:
+    line = text[start:end]
+    cuts = [m.end() for m in _CJK_END.finditer(line)]
+    cuts += [m.end() for m in _LATIN_END.finditer(line) if _ends_sentence(line, m.start(), m.end())]
+    begin = 0
+    for cut in sorted(set(cuts)):
+        _add_span(text, start + begin, start + cut, spans)
+        begin = cut
+    _add_span(text, start + begin, end, spans)
+
+
+def _ends_sentence(line: str, dot: int, after: int) -> bool:
+    if line[dot] != ".":
+        return True
+    word = _WORD_BEFORE.search(line[:dot])
+    if word is None:
+        return True
+    token = word.group(1).lower()
+    rest = line[after:].lstrip()
+    next_word = re.match(r"[\"'“‘(]*([A-Za-z]+)", rest)
+    if rest[:1].islower() or (rest[:1].isdigit() and token in _ABBREVIATIONS):
+        return False
+    if len(token) == 1 and word.group(1).isupper():  # an initial: "J. Smith"
+        return False
+    if token in _ABBREVIATIONS_THAT_END or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
+        return next_word is not None and next_word.group(1).lower() in _STARTERS
+    return token not in _ABBREVIATIONS
+
+
+def _add_span(text: str, start: int, end: int, spans: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))
+
+
+# --- packing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of the cleaned text, `text == cleaned[start:end]`, sized for one model call."""
+
+    id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: int
+
+
+def chunk_text(text: str, *, budget: int, overlap: int = 0) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most `budget` estimated tokens.
+
+    Consecutive chunks share trailing sentences worth up to `overlap` tokens, so a fact
+    split across a boundary is still seen whole once. A sentence longer than the budget is
+    cut at clause or word boundaries, never inside a number.
+    """
+    if budget < 1:
+        raise ValueError("budget must be at least 1 token")
+    overlap = max(0, min(overlap, budget // 2))
+    pieces = [p for s in split_sentences(text) for p in _fit(text, s, budget)]
+    costs = [estimate_tokens(text[p.start : p.end]) for p in pieces]
+    chunks: list[Chunk] = []
+    first = 0
+    while first < len(pieces):
+        last = first
+        used = costs[first]
+        while last + 1 < len(pieces):
+            step = costs[last + 1] + estimate_tokens(text[pieces[last].end : pieces[last + 1].start])
+            if used + step > budget:
+                break
+            used += step
+            last += 1
+        start, end = pieces[first].start, pieces[last].end
+        chunks.append(Chunk(f"c{len(chunks)}", len(chunks), start, end, text[start:end], used))
+        if last + 1 >= len(pieces):
+            break
+        back, shared = last, 0
+        while back > first and shared + costs[back] <= overlap:
+            shared += costs[back]
+            back -= 1
+        first = back + 1 if back < last else last + 1
+    return chunks
+
+
+_SOFT_BREAK = re.compile(r"(?<=[，,、：:；;])|(?<=\s)")
+
+
+def _fit(text: str, span: Span, budget: int) -> list[Span]:
+    """Split one over-long sentence at clause or word breaks, else between characters."""
+    if estimate_tokens(text[span.start : span.end]) <= budget:
+        return [span]
+    out: list[Span] = []
+    start = span.start
+    while start < span.end:
+        end = start
+        for candidate in _break_points(text, start, span.end):
+            if estimate_tokens(text[start:candidate]) > budget:
+                break
+            end = candidate
+        if end == start:  # no break fits: cut by characters, stepping back off any digit
+            end = start + 1
+            while end < span.end and estimate_tokens(text[start : end + 1]) <= budget:
+                end += 1
+            while end - 1 > start and end < span.end and text[end - 1].isdigit() and text[end].isdigit():
+                end -= 1
+        out.append(Span(start, end))
+        start = end
+        while start < span.end and text[start].isspace():
+            start += 1
+    return out
+
+
+def _break_points(text: str, start: int, end: int) -> list[int]:
+    points = [m.start() for m in _SOFT_BREAK.finditer(text, start + 1, end)]
+    points = [p for p in points if not (text[p - 1].isdigit() and p < end and text[p].isdigit())]
+    return [*points, end]

@@ -1,0 +1,447 @@
+"""Cleaning: strip the noise of scraped pages before any engine or model sees the text.
+
+Each step proposes edits (delete or replace a span) over the text the previous step left;
+applying them yields the next text and an `OffsetMap` back to the previous one. Chained,
+the maps trace any span of the cleaned text to the document as loaded, which is how facts
+keep pointing at the source. Every step reports what it removed, so a user can see that
+nothing real went missing.
+
+The rules err towards keeping text: a line is removed only when it is short or shaped like
+chrome (link-farm lists, share bars, credits), never because it merely contains a comma
+list or a word such as 来源.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from summarizer.schemas import Byline, CleaningReport, CleaningStep
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SENTENCE_END = "。！？!?…"
+_SAMPLE_CHARS = 60
+_MAX_SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str = ""
+    kind: str = ""
+
+
+class OffsetMap:
+    """Positions in an edited text, mapped back to the text before the edits."""
+
+    def __init__(self, new_starts: list[int], old_starts: list[int], old_lens: list[int],
+                 exact: list[bool], old_len: int) -> None:
+        self._new = new_starts
+        self._old = old_starts
+        self._old_lens = old_lens
+        self._exact = exact
+        self._old_len = old_len
+
+    def to_old(self, pos: int) -> int:
+        i = bisect_right(self._new, pos) - 1
+        if i < 0:
+            return 0
+        offset = pos - self._new[i]
+        if not self._exact[i]:
+            offset = min(offset, self._old_lens[i])
+        return min(self._old[i] + offset, self._old_len)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
+    """Apply non-overlapping edits; overlapping ones after the first are skipped."""
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    old_starts: list[int] = []
+    old_lens: list[int] = []
+    exact: list[bool] = []
+    new_pos = 0
+    old_pos = 0
+
+    def keep(old_start: int, old_end: int, replacement: str | None) -> None:
+        nonlocal new_pos
+        piece = text[old_start:old_end] if replacement is None else replacement
+        if not piece:
+            return
+        new_starts.append(new_pos)
+        old_starts.append(old_start)
+        old_lens.append(old_end - old_start)
+        exact.append(replacement is None or len(replacement) == old_end - old_start)
+        pieces.append(piece)
+        new_pos += len(piece)
+
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < old_pos:
+            continue
+        keep(old_pos, edit.start, None)
+        keep(edit.start, edit.end, edit.replacement)
+        old_pos = edit.end
+    keep(old_pos, len(text), None)
+    return "".join(pieces), OffsetMap(new_starts, old_starts, old_lens, exact, len(text))
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """The cleaned text, the report of what went, and the way back to the original."""
+
+    text: str
+    original: str
+    report: CleaningReport
+    byline: Byline
+    maps: tuple[OffsetMap, ...] = field(repr=False)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Trace a span of the cleaned text to the span of the original it came from."""
+        if end <= start:
+            pos = self._back(start)
+            return pos, pos
+        return self._back(start), self._back(end - 1) + 1
+
+    def _back(self, pos: int) -> int:
+        for offset_map in reversed(self.maps):
+            pos = offset_map.to_old(pos)
+        return pos
+
+
+# --- steps -----------------------------------------------------------------------------
+
+Step = Callable[[str, Byline], list[Edit]]
+
+_FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ％]")
+_ODD_SPACE = re.compile(r"[\u00a0\u2002-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+def normalize(text: str, byline: Byline) -> list[Edit]:
+    """Line endings, invisible characters, odd spaces, and full-width letters and digits.
+
+    Full-width punctuation stays: it is correct Chinese typography, and rewriting it would
+    change quotes the model must copy verbatim.
+    """
+    edits = [Edit(m.start(), m.end(), "\n", "normalization") for m in re.finditer(r"\r\n?", text)]
+    edits += [Edit(m.start(), m.end(), "", "normalization") for m in _INVISIBLE.finditer(text)]
+    edits += [Edit(m.start(), m.end(), " ", "normalization") for m in _ODD_SPACE.finditer(text)]
+    edits += [
+        Edit(m.start(), m.end(), chr(ord(m.group()) - 0xFEE0), "normalization")
+        for m in _FULLWIDTH.finditer(text)
+    ]
+    return edits
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_SYLLABLE = (
+    rf"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv{_TONED}]{{1,4}}(?:ng|n|r)?"
+)
+_PINYIN = re.compile(
+    rf"(?<=[{HAN}])[(（](?=[a-zü{_TONED}]*[{_TONED}])({_SYLLABLE})[)）]"
+)
+
+
+def pinyin_artifacts(text: str, byline: Byline) -> list[Edit]:
+    """`統(tǒng)戰(zhàn)` -> `統戰`: a script converter's pinyin left after each character.
+
+    Only a single tone-marked syllable right after a Han character counts, so real
+    parentheticals such as `(2025年)` or `(含里辦公處)` stay.
+    """
+    return [Edit(m.start(), m.end(), "", "pinyin_artifacts") for m in _PINYIN.finditer(text)]
+
+
+def _iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end including the newline, stripped content) for every line."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, pos + len(line), line.strip()
+        pos += len(line)
+
+
+_LINKFARM_MARKER = re.compile(r"(蜘蛛池|友情链接|友情鏈接|站群|外链|外鏈)\S{0,6}[:：]")
+_PIPES = re.compile(r"\s*[|丨｜┃¦]\s*")
+_COMMAS = re.compile(r"\s*[,，、;；]\s*")
+
+
+def _is_link_farm(line: str) -> bool:
+    if _LINKFARM_MARKER.search(line[:40]):
+        return True
+    if line.startswith("|") and line.endswith("|"):  # a Markdown table row
+        return False
+    parts = [p for p in _PIPES.split(line) if p]
+    if len(parts) >= 6 and _median_len(parts) <= 24:
+        return True
+    if line[-1:] in _SENTENCE_END or line.endswith("."):
+        return False
+    parts = [p for p in _COMMAS.split(line) if p]
+    limit = 16 if _is_latin(line) else 12
+    return len(parts) >= 10 and _median_len(parts) <= limit
+
+
+def _median_len(parts: list[str]) -> int:
+    lengths = sorted(len(p) for p in parts)
+    return lengths[len(lengths) // 2]
+
+
+def _is_latin(text: str) -> bool:
+    return not re.search(f"[{HAN}]", text)
+
+
+_CHROME_LINE = re.compile(
+    r"""^(?:
+        [编編]\s*[辑輯]\s*[推荐薦]{2}
+      | 往\s*[|丨｜]?\s*期\s*[|丨｜]?\s*[推回]\s*[|丨｜]?\s*[荐薦顾顧]
+      | (?:热门|熱門|精彩|猜你|延伸|推荐|推薦|相关|相關|更多)\s*(?:推荐|推薦|阅读|閱讀|喜欢|喜歡|新闻|新聞|文章|链接|鏈接|报道|報道)
+      | (?:扫码|掃碼|扫描|掃描|长按|長按|点击|點擊|识别|識別).{0,20}(?:关注|關注|订阅|訂閱|二维码|二維碼|原文|公众号|公眾號).{0,10}
+      | (?:关注|關注)(?:我们|我們|公众号|公眾號).{0,16}
+      | 分享(?:到|至)?\s*[:：]?.{0,40}
+      | (?:返回顶部|返回頂部|返回首页|返回首頁|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本文|字号|字號)(?:\s*[|丨｜].{0,30})?
+      | (?:上一篇|下一篇|上一條|下一條)\s*[:：].{0,60}
+      | 【?(?:打印|关闭|關閉|纠错|糾錯|收藏)】?
+      | (?:版权所有|版權所有|copyright|©).{0,100}
+      | [(（]?(?:完|全文完|待续|待續|未完待续|未完待續)[)）]?
+      | share(?:\s+this(?:\s+article|\s+story)?|\s+on)?\s*[:：]?.{0,80}
+      | (?:related|recommended|more|popular|trending|top)\s+(?:articles|stories|posts|news|links|reads)\s*[:：]?
+      | read\s+(?:more|next|also)\s*[:：]?
+      | you\s+(?:may|might)\s+also\s+like\s*[:：]?
+      | (?:subscribe|sign\s+up)\b.{0,40}\bnewsletter.{0,40}
+      | .{0,60}\b(?:in\s+your\s+inbox|email\s+address\s+to\s+(?:sign\s+up|subscribe))\b.{0,60}
+      | advertisement | 广告 | 廣告
+      | [-–—·•]\s*[\w]{1,6}(?:导读|導讀|频道|頻道|首页|首頁)
+    )$""",
+    re.X | re.I,
+)
+_SHARE_WORDS = re.compile(r"微信|微博|QQ|朋友圈|豆瓣|facebook|twitter|linkedin|email|whatsapp|weibo", re.I)
+# Chrome headers after which a run of short headline lines is a list of links.
+_LINK_LIST_HEAD = re.compile(r"推荐|推薦|阅读|閱讀|往期|related|recommended|read|like|stories", re.I)
+
+_CREDIT_FIELD = re.compile(
+    r"(?:来源|來源|责任编辑|責任編輯|责编|責編|编辑|編輯|值班|作者|校对|校對|审核|審核|审校|審校"
+    r"|监制|監製|出品|策划|策劃|摄影|攝影|供图|供圖)\s*[:：/]"
+    r"|^(?:by|editor|edited\s+by|source|reporting\s+by|written\s+by|photos?\s+by)\b\s*[:：]?\s*\S",
+    re.I,
+)
+_REPORTER = re.compile(r"(?:记者|記者|通讯员|通訊員|实习生|實習生)")
+_DATELINE = re.compile(
+    r"^(?:published|updated|posted|last\s+updated)\b.{0,20}\d{4}.{0,30}$|^发布时间|^發佈時間|^发布日期|^發布日期",
+    re.I,
+)
+_DATETIME = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+
+
+def _is_chrome(line: str) -> bool:
+    if len(line) > 120 or not _CHROME_LINE.match(line):
+        return False
+    if line.lower().startswith(("share", "分享")):
+        return bool(_SHARE_WORDS.search(line)) or len(line) <= 6
+    return True
+
+
+def _is_credit(line: str) -> bool:
+    """A short line of credits: 来源/编辑/值班 fields, or names next to 记者."""
+    if len(line) > 100 or line[-1:] in "。！？":
+        return False
+    if _CREDIT_FIELD.search(line):
+        return True
+    if _REPORTER.search(line) and len(line) <= 40 and not re.search(r"[，,。；]", line):
+        return True
+    return bool(_DATETIME.fullmatch(line) or _DATELINE.match(line))
+
+
+def page_chrome(text: str, byline: Byline) -> list[Edit]:
+    """Whole lines of page furniture: link farms, share bars, credits, related-link blocks."""
+    edits: list[Edit] = []
+    in_related = False
+    for start, end, line in _iter_lines(text):
+        if not line:
+            in_related = False
+            continue
+        if _is_link_farm(line):
+            edits.append(Edit(start, end, "", "link_farm"))
+        elif _is_chrome(line):
+            edits.append(Edit(start, end, "", "page_chrome"))
+            in_related = bool(_LINK_LIST_HEAD.search(_PIPES.sub("", line)))
+        elif in_related and len(line) <= (100 if _is_latin(line) else 40) and (
+            line[-1:] not in _SENTENCE_END + "."
+        ):
+            edits.append(Edit(start, end, "", "page_chrome"))
+        elif _is_credit(line):
+            edits.append(Edit(start, end, "", "credits"))
+            _read_credits(line, byline)
+            in_related = False
+        else:
+            in_related = False
+    return edits
+
+
+_SOURCE = re.compile(
+    r"(?:来源|來源|source)\s*[:：]\s*(.+?)\s*(?=(?:责任编辑|責任編輯|编辑|編輯|作者|记者|記者|editor|by\b|[|丨｜]|$))",
+    re.I,
+)
+_ROLES = frozenset(
+    "记者 記者 通讯员 通訊員 实习生 實習生 编辑 編輯 作者 摄影 攝影 责任编辑 責任編輯".split()
+)
+_ENGLISH_DATE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}", re.I
+)
+_NAME = rf"(?:(?!丨)[{HAN}]){{2,4}}"
+_EDITOR = re.compile(
+    r"(?:责任编辑|責任編輯|责编|責編|编辑|編輯|editor|edited\s+by)\s*[:：/]?\s*"
+    rf"({_NAME}|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)",
+    re.I,
+)
+_AUTHOR = re.compile(
+    r"(?:作者|记者|記者|通讯员|通訊員)\s*[:：]?\s*"
+    rf"({_NAME}(?:\s+{_NAME})*)"
+    r"|^(?:by|written\s+by|reporting\s+by)\s*[:：]?\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)",
+    re.I,
+)
+
+
+def _read_credits(line: str, byline: Byline) -> None:
+    if byline.date is None and (date := _DATETIME.search(line) or _ENGLISH_DATE.search(line)):
+        byline.date = date.group().strip()
+    if byline.source is None and (source := _SOURCE.search(line)):
+        byline.source = _DATETIME.sub("", source.group(1)).strip() or None
+    for match in _EDITOR.finditer(line):
+        _add_names(byline.editors, match.group(1))
+    for match in _AUTHOR.finditer(line):
+        _add_names(byline.authors, match.group(1) or match.group(2) or "")
+
+
+def _add_names(names: list[str], found: str) -> None:
+    if _is_latin(found):
+        parts = [found.strip()]
+    else:
+        parts = [p for p in found.split() if p not in _ROLES]
+    for name in parts:
+        if name and name not in names:
+            names.append(name)
+
+
+_END_CREDIT = re.compile(
+    rf"(?<=[。！？!?.”」』])[ \t]*[(（][ \t]*((?:记者|記者|通讯员|通訊員|作者|编辑|編輯)?[ \t]*"
+    rf"[{HAN}]{{2,4}}(?:[ \t]+[{HAN}]{{2,4}}){{0,3}})[ \t]*[)）][ \t]*$",
+    re.M,
+)
+_NOT_A_NAME = {"完", "全文完", "待续", "待續", "未完待续", "未完待續", "图", "圖", "图片", "圖片"}
+
+
+def trailing_credits(text: str, byline: Byline) -> list[Edit]:
+    """A reporter's name in brackets closing a paragraph: `……贡献力量。(吴卉)`."""
+    edits = []
+    for match in _END_CREDIT.finditer(text):
+        content = match.group(1).strip()
+        if content not in _NOT_A_NAME:
+            for name in re.sub(r"^(?:记者|記者|通讯员|通訊員|作者|编辑|編輯)", "", content).split():
+                if name not in byline.authors:
+                    byline.authors.append(name)
+        edits.append(Edit(match.start(), match.end(), "", "credits"))
+    return edits
+
+
+def markdown_syntax(text: str, byline: Byline) -> list[Edit]:
+    """Heading marks, emphasis, link targets and fences, which are markup, not prose."""
+    edits: list[Edit] = []
+    for m in re.finditer(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|```.*$)", text, re.M):
+        edits.append(Edit(m.start(), m.end(), "", "markdown"))
+    for m in re.finditer(r"!\[[^\]\n]*\]\([^)\n]*\)", text):
+        edits.append(Edit(m.start(), m.end(), "", "markdown"))
+    for m in re.finditer(r"(?<!!)\[([^\]\n]+)\](\([^)\n]*\))", text):
+        edits.append(Edit(m.start(), m.start() + 1, "", "markdown"))
+        edits.append(Edit(m.start(2) - 1, m.end(2), "", "markdown"))
+    for m in re.finditer(r"\*\*|__|`", text):
+        edits.append(Edit(m.start(), m.end(), "", "markdown"))
+    return edits
+
+
+def repeats(text: str, byline: Byline) -> list[Edit]:
+    """Later copies of a paragraph already seen, as scrapers and templates duplicate them."""
+    seen: set[str] = set()
+    edits = []
+    for start, end, line in _iter_lines(text):
+        key = re.sub(r"\s+", "", line)
+        if len(key) < 15:
+            continue
+        if key in seen:
+            edits.append(Edit(start, end, "", "repeats"))
+        seen.add(key)
+    return edits
+
+
+def whitespace(text: str, byline: Byline) -> list[Edit]:
+    """Trim lines, squeeze runs of spaces, and keep at most one blank line between paragraphs."""
+    edits = [
+        Edit(m.start(), m.end(), "", "whitespace")
+        for m in re.finditer(r"^[ \t\f\v]+|[ \t\f\v]+$", text, re.M)
+    ]
+    edits += [
+        Edit(m.start(), m.end(), " ", "whitespace")
+        for m in re.finditer(r"(?<=\S)(?:[ \t\f\v]{2,}|\t)(?=\S)", text)
+    ]
+    edits += [Edit(m.start(), m.end(), "\n\n", "whitespace") for m in re.finditer(r"\n(?:[ \t\f\v]*\n){2,}", text)]
+    lead = re.match(r"\s+", text)
+    if lead:
+        edits.append(Edit(0, lead.end(), "", "whitespace"))
+    trail = re.search(r"\s+$", text)
+    if trail and trail.start() > 0:
+        edits.append(Edit(trail.start(), len(text), "", "whitespace"))
+    return edits
+
+
+TEXT_STEPS: tuple[Step, ...] = (
+    normalize,
+    pinyin_artifacts,
+    page_chrome,
+    trailing_credits,
+    repeats,
+    whitespace,
+)
+
+
+def clean(text: str, *, markdown: bool = False) -> CleanedText:
+    """Run every cleaning step in order and report what each removed."""
+    steps = TEXT_STEPS if not markdown else (TEXT_STEPS[0], markdown_syntax, *TEXT_STEPS[1:])
+    byline = Byline()
+    report: dict[str, CleaningStep] = {}
+    maps: list[OffsetMap] = []
+    current = text
+    for step in steps:
+        edits = step(current, byline)
+        if not edits:
+            continue
+        _tally(report, current, edits)
+        current, offset_map = apply_edits(current, edits)
+        maps.append(offset_map)
+    cleaning = CleaningReport(
+        chars_before=len(text),
+        chars_after=len(current),
+        steps=[s for s in report.values() if s.kind != "whitespace" or s.chars_removed],
+    )
+    return CleanedText(current, text, cleaning, byline, tuple(maps))
+
+
+def _tally(report: dict[str, CleaningStep], text: str, edits: list[Edit]) -> None:
+    for edit in edits:
+        step = report.setdefault(edit.kind, CleaningStep(kind=edit.kind, count=0, chars_removed=0))
+        step.count += 1
+        step.chars_removed += (edit.end - edit.start) - len(edit.replacement)
+        removed = text[edit.start : edit.end].strip()
+        if removed and len(step.samples) < _MAX_SAMPLES and edit.kind not in ("whitespace",):
+            sample = removed if len(removed) <= _SAMPLE_CHARS else removed[:_SAMPLE_CHARS] + "…"
+            if sample not in step.samples:
+                step.samples.append(sample)
+
+
+def guess_title(cleaned: str) -> str | None:
+    """The first line, when it reads like a headline rather than a paragraph."""
+    first = cleaned.split("\n", 1)[0].strip()
+    limit = 150 if _is_latin(first) else 64
+    if not first or len(first) > limit or first[-1] in "。！？.!?；;：:，,":
+        return None
+    return first

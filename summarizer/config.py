@@ -1,0 +1,110 @@
+"""Settings, resolved once: flag > environment > config file > default.
+
+This is the only module that reads the environment. The config file is TOML in the user's
+config directory (or `SUMMARIZER_CONFIG`); top-level keys are defaults, and
+`[profiles.NAME]` tables override them when `--profile NAME` is given:
+
+    chunk_tokens = 1500
+
+    [profiles.ollama]
+    base_url = "http://localhost:11434/v1"
+    model = "qwen2.5:7b"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from summarizer.errors import ConfigError
+
+Engine = Literal["auto", "extractive", "llm"]
+
+ENV_VARS: dict[str, tuple[str, ...]] = {
+    "base_url": ("SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"),
+    "model": ("SUMMARIZER_MODEL",),
+    "api_key": ("SUMMARIZER_API_KEY", "OPENAI_API_KEY"),
+    "engine": ("SUMMARIZER_ENGINE",),
+    "profile": ("SUMMARIZER_PROFILE",),
+}
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    engine: Engine = "auto"
+    base_url: str | None = None
+    model: str | None = None
+    api_key: SecretStr | None = None
+    chunk_tokens: int = Field(default=1500, ge=64, le=1_000_000)
+    chunk_overlap: int = Field(default=64, ge=0)
+    profile: str | None = None
+
+    @property
+    def model_configured(self) -> bool:
+        return bool(self.model)
+
+    @property
+    def chosen_engine(self) -> Literal["extractive", "llm"]:
+        if self.engine == "auto":
+            return "llm" if self.model_configured else "extractive"
+        return self.engine
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if explicit := env.get("SUMMARIZER_CONFIG"):
+        return Path(explicit)
+    import platformdirs
+
+    return platformdirs.user_config_path("summarizer") / "config.toml"
+
+
+def resolve(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    path: Path | None = None,
+) -> Settings:
+    """Merge the four layers; flags whose value is None count as not given."""
+    env = os.environ if environ is None else environ
+    given = {k: v for k, v in (flags or {}).items() if v is not None}
+    from_env = {
+        key: value
+        for key, names in ENV_VARS.items()
+        if (value := next((env[n] for n in names if env.get(n)), None)) is not None
+    }
+    profile = given.get("profile") or from_env.get("profile")
+    from_file = _read_file(path or config_path(env), profile)
+    merged = {**from_file, **from_env, **given}
+    try:
+        return Settings(**merged)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from e
+
+
+def _read_file(path: Path, profile: str | None) -> dict[str, Any]:
+    if not path.is_file():
+        if profile:
+            raise ConfigError(f"profile {profile!r} asked for, but there is no config file at {path}")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read config file: {e}") from e
+    profiles = data.pop("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"{path}: 'profiles' must be a table of tables")
+    if profile is None:
+        return data
+    if profile not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise ConfigError(f"{path}: no profile {profile!r} (known: {known})")
+    return {**data, **profiles[profile], "profile": profile}

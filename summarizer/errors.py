@@ -1,0 +1,67 @@
+"""Every error the library raises descends from one root, so callers can catch one thing.
+
+    SummarizerError
+    ├── DocumentError              a document can't be read or has nothing to summarize
+    │   ├── DocumentNotFound
+    │   ├── NotAFile               a directory or other non-regular path
+    │   ├── UnreadableDocument     permissions, I/O errors, broken PDFs
+    │   ├── BinaryDocument         bytes that are not text in any encoding we know
+    │   ├── EmptyDocument          empty, or empty once cleaning removed the noise
+    │   └── UnsupportedFormat      a format that needs an optional extra
+    ├── ConfigError                bad settings, flags, profiles or config files
+    └── OutputError                the result could not be written where asked
+
+Third-party exceptions are wrapped where they cross into the library (`raise ... from e`),
+so the CLI can print one line for any of them and exit without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Root of every error the library raises on purpose."""
+
+    exit_code = 1
+
+
+class DocumentError(SummarizerError):
+    """A document failed to load; the message names the document and the problem."""
+
+    exit_code = 2
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class DocumentNotFound(DocumentError):
+    pass
+
+
+class NotAFile(DocumentError):
+    pass
+
+
+class UnreadableDocument(DocumentError):
+    pass
+
+
+class BinaryDocument(DocumentError):
+    pass
+
+
+class EmptyDocument(DocumentError):
+    pass
+
+
+class UnsupportedFormat(DocumentError):
+    pass
+
+
+class ConfigError(SummarizerError):
+    exit_code = 2
+
+
+class OutputError(SummarizerError):
+    exit_code = 1

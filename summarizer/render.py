@@ -1,0 +1,110 @@
+"""Rendering: the result as a rich panel, Markdown or JSON.
+
+`SummaryView` is a rich renderable, so the CLI prints it and tests render it into a
+`StringIO` console at a fixed width; nothing here writes to a terminal by itself.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from summarizer.schemas import DocumentSummary
+
+
+class SummaryView:
+    """The terminal view of one result: title, summary, key points, facts and entities."""
+
+    def __init__(self, summary: DocumentSummary) -> None:
+        self.summary = summary
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        s = self.summary
+        parts: list[Text | Table] = [Text(s.summary), Text()]
+        if s.key_points:
+            parts.append(Text("Key points", style="bold"))
+            points = Table.grid(padding=(0, 1))
+            points.add_column(no_wrap=True)
+            points.add_column()
+            for point in s.key_points:
+                points.add_row("•", point)
+            parts.extend([points, Text()])
+        if s.facts:
+            parts.append(facts_table(s))
+        entities = [
+            (label, names)
+            for label, names in (
+                ("People", s.entities.people),
+                ("Organizations", s.entities.organizations),
+                ("Places", s.entities.places),
+            )
+            if names
+        ]
+        if entities:
+            parts.append(Text())
+            for label, names in entities:
+                parts.append(Text.assemble((f"{label}: ", "bold"), "、".join(names)
+                                           if s.language.startswith("zh") else ", ".join(names)))
+        m = s.metadata
+        removed = m.cleaning.chars_before - m.cleaning.chars_after
+        footer = (
+            f"{m.source} · {s.language} · engine {m.engine} · {m.chunks} chunk(s) · "
+            f"cleaning removed {removed} chars"
+        )
+        yield Panel(
+            Group(*parts),
+            title=Text(s.title or "(untitled)", style="bold"),
+            subtitle=Text(footer, style="dim"),
+            expand=True,
+        )
+
+
+def facts_table(summary: DocumentSummary) -> Table:
+    table = Table(title="Facts", expand=True, show_lines=False, title_justify="left")
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Category", no_wrap=True)
+    table.add_column("Statement", ratio=3)
+    table.add_column("Evidence", ratio=3, style="italic")
+    table.add_column("Span", justify="right", style="dim", no_wrap=True)
+    for i, fact in enumerate(summary.facts, 1):
+        evidence = fact.evidence if fact.evidence != fact.statement else "= statement"
+        table.add_row(str(i), fact.category, fact.statement, evidence, f"{fact.start}-{fact.end}")
+    return table
+
+
+def to_json(summary: DocumentSummary) -> str:
+    return summary.to_json()
+
+
+def to_markdown(summary: DocumentSummary) -> str:
+    s = summary
+    lines = [f"# {s.title or '(untitled)'}", "", s.summary, ""]
+    if s.key_points:
+        lines += ["## Key points", "", *(f"- {p}" for p in s.key_points), ""]
+    if s.facts:
+        lines += ["## Facts", "", "| # | Category | Statement | Evidence | Span |", "|---|---|---|---|---|"]
+        for i, f in enumerate(s.facts, 1):
+            lines.append(
+                f"| {i} | {f.category} | {_cell(f.statement)} | {_cell(f.evidence)} | {f.start}-{f.end} |"
+            )
+        lines.append("")
+    people, orgs, places = s.entities.people, s.entities.organizations, s.entities.places
+    if people or orgs or places:
+        lines += ["## Entities", ""]
+        for label, names in (("People", people), ("Organizations", orgs), ("Places", places)):
+            if names:
+                lines.append(f"- **{label}:** {', '.join(names)}")
+        lines.append("")
+    m = s.metadata
+    lines += [
+        "---",
+        f"*Source: {m.source} · language {s.language} · engine {m.engine} · {m.chunks} chunk(s)*",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
