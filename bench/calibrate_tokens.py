@@ -32,7 +32,10 @@ from typing import TypedDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SAMPLES = REPO_ROOT / "tests" / "data" / "token_samples.json"
 DEFAULT_OUTPUT = REPO_ROOT / "tests" / "data" / "token_calibration.json"
-MEASURED_WITH = "python3 bench/calibrate_tokens.py --base-url <llama.cpp server root> --name <tokenizer label>"
+MEASURED_WITH = (
+    "python3 bench/calibrate_tokens.py --base-url <llama.cpp server root> --name <tokenizer label>"
+    " (llama-cpp-python server, POST /extras/tokenize)"
+)
 
 
 class Sample(TypedDict):

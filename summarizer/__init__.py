@@ -1,8 +1,8 @@
 """summarizer: structured, grounded summaries of messy Chinese and English documents.
 
-    >>> from summarizer import summarize
-    >>> result = summarize("examples/zh_hans_county_news.txt")
-    >>> result.facts[0].evidence  # a verbatim span of the cleaned text
+>>> from summarizer import summarize
+>>> result = summarize("examples/zh_hans_county_news.txt")
+>>> result.facts[0].evidence  # a verbatim span of the cleaned text
 """
 
 from summarizer.chunking import Chunk, chunk_text, estimate_tokens, split_sentences

@@ -57,14 +57,104 @@ _CLOSERS = "”’」』）)】》〉\"'"
 _CJK_END = re.compile(rf"(?:[。！？；…]+|[!?]+(?=[{HAN}]))[{re.escape(_CLOSERS)}]*")
 _LATIN_END = re.compile(rf"[.!?]+[{re.escape(_CLOSERS)}]*(?=\s|$)")
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st mt ft no nos vs etc approx dept est fig figs inc ltd co
-    corp gen gov sen rep lt col capt sgt jan feb mar apr jun jul aug sep sept oct nov dec
-    e.g i.e cf al vol pp op ed eds u.s u.k u.n p.s a.k.a""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "ft",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "figs",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "vol",
+        "pp",
+        "op",
+        "ed",
+        "eds",
+        "u.s",
+        "u.k",
+        "u.n",
+        "p.s",
+        "a.k.a",
+    ]
 )
-_ABBREVIATIONS_THAT_END = frozenset({"etc", "u.s", "u.k", "u.n", "a.m", "p.m", "inc", "ltd", "co", "corp"})
+_ABBREVIATIONS_THAT_END = frozenset(
+    {"etc", "u.s", "u.k", "u.n", "a.m", "p.m", "inc", "ltd", "co", "corp"}
+)
 _STARTERS = frozenset(
-    "the a an it this that these those he she they we i in on at but and so yet however "
-    "meanwhile after before when while there its his her their our".split()
+    [
+        "the",
+        "a",
+        "an",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "in",
+        "on",
+        "at",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "however",
+        "meanwhile",
+        "after",
+        "before",
+        "when",
+        "while",
+        "there",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+    ]
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
@@ -150,7 +240,9 @@ def chunk_text(text: str, *, budget: int, overlap: int = 0) -> list[Chunk]:
         last = first
         used = costs[first]
         while last + 1 < len(pieces):
-            step = costs[last + 1] + estimate_tokens(text[pieces[last].end : pieces[last + 1].start])
+            step = costs[last + 1] + estimate_tokens(
+                text[pieces[last].end : pieces[last + 1].start]
+            )
             if used + step > budget:
                 break
             used += step
@@ -186,7 +278,7 @@ def _fit(text: str, span: Span, budget: int) -> list[Span]:
             end = start + 1
             while end < span.end and estimate_tokens(text[start : end + 1]) <= budget:
                 end += 1
-            while end - 1 > start and end < span.end and text[end - 1].isdigit() and text[end].isdigit():
+            while end - 1 > start and end < span.end and _inside_number(text, end):
                 end -= 1
         out.append(Span(start, end))
         start = end
@@ -197,5 +289,12 @@ def _fit(text: str, span: Span, budget: int) -> list[Span]:
 
 def _break_points(text: str, start: int, end: int) -> list[int]:
     points = [m.start() for m in _SOFT_BREAK.finditer(text, start + 1, end)]
-    points = [p for p in points if not (text[p - 1].isdigit() and p < end and text[p].isdigit())]
-    return [*points, end]
+    return [*(p for p in points if not _inside_number(text, p)), end]
+
+
+def _inside_number(text: str, pos: int) -> bool:
+    """True when a cut at `pos` would split digits, as in `1,2|34` or `3.|5`."""
+    if pos <= 0 or pos >= len(text) or not text[pos].isdigit():
+        return False
+    before = text[pos - 1]
+    return before.isdigit() or (before in ",." and pos >= 2 and text[pos - 2].isdigit())

@@ -37,8 +37,14 @@ class Edit:
 class OffsetMap:
     """Positions in an edited text, mapped back to the text before the edits."""
 
-    def __init__(self, new_starts: list[int], old_starts: list[int], old_lens: list[int],
-                 exact: list[bool], old_len: int) -> None:
+    def __init__(
+        self,
+        new_starts: list[int],
+        old_starts: list[int],
+        old_lens: list[int],
+        exact: list[bool],
+        old_len: int,
+    ) -> None:
         self._new = new_starts
         self._old = old_starts
         self._old_lens = old_lens
@@ -136,12 +142,8 @@ def normalize(text: str, byline: Byline) -> list[Edit]:
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_SYLLABLE = (
-    rf"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv{_TONED}]{{1,4}}(?:ng|n|r)?"
-)
-_PINYIN = re.compile(
-    rf"(?<=[{HAN}])[(（](?=[a-zü{_TONED}]*[{_TONED}])({_SYLLABLE})[)）]"
-)
+_SYLLABLE = rf"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv{_TONED}]{{1,4}}(?:ng|n|r)?"
+_PINYIN = re.compile(rf"(?<=[{HAN}])[(（](?=[a-zü{_TONED}]*[{_TONED}])({_SYLLABLE})[)）]")
 
 
 def pinyin_artifacts(text: str, byline: Byline) -> list[Edit]:
@@ -214,9 +216,13 @@ _CHROME_LINE = re.compile(
     )$""",
     re.X | re.I,
 )
-_SHARE_WORDS = re.compile(r"微信|微博|QQ|朋友圈|豆瓣|facebook|twitter|linkedin|email|whatsapp|weibo", re.I)
+_SHARE_WORDS = re.compile(
+    r"微信|微博|QQ|朋友圈|豆瓣|facebook|twitter|linkedin|email|whatsapp|weibo", re.I
+)
 # Chrome headers after which a run of short headline lines is a list of links.
-_LINK_LIST_HEAD = re.compile(r"推荐|推薦|阅读|閱讀|往期|related|recommended|read|like|stories", re.I)
+_LINK_LIST_HEAD = re.compile(
+    r"推荐|推薦|阅读|閱讀|往期|related|recommended|read|like|stories", re.I
+)
 
 _CREDIT_FIELD = re.compile(
     r"(?:来源|來源|责任编辑|責任編輯|责编|責編|编辑|編輯|值班|作者|校对|校對|审核|審核|审校|審校"
@@ -266,8 +272,10 @@ def page_chrome(text: str, byline: Byline) -> list[Edit]:
         elif _is_chrome(line):
             edits.append(Edit(start, end, "", "page_chrome"))
             in_related = bool(_LINK_LIST_HEAD.search(_PIPES.sub("", line)))
-        elif in_related and len(line) <= (100 if _is_latin(line) else 40) and (
-            line[-1:] not in _SENTENCE_END + "."
+        elif (
+            in_related
+            and len(line) <= (100 if _is_latin(line) else 40)
+            and (line[-1:] not in _SENTENCE_END + ".")
         ):
             edits.append(Edit(start, end, "", "page_chrome"))
         elif _is_credit(line):
@@ -284,7 +292,21 @@ _SOURCE = re.compile(
     re.I,
 )
 _ROLES = frozenset(
-    "记者 記者 通讯员 通訊員 实习生 實習生 编辑 編輯 作者 摄影 攝影 责任编辑 責任編輯".split()
+    [
+        "记者",
+        "記者",
+        "通讯员",
+        "通訊員",
+        "实习生",
+        "實習生",
+        "编辑",
+        "編輯",
+        "作者",
+        "摄影",
+        "攝影",
+        "责任编辑",
+        "責任編輯",
+    ]
 )
 _ENGLISH_DATE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}", re.I
@@ -315,10 +337,7 @@ def _read_credits(line: str, byline: Byline) -> None:
 
 
 def _add_names(names: list[str], found: str) -> None:
-    if _is_latin(found):
-        parts = [found.strip()]
-    else:
-        parts = [p for p in found.split() if p not in _ROLES]
+    parts = [found.strip()] if _is_latin(found) else [p for p in found.split() if p not in _ROLES]
     for name in parts:
         if name and name not in names:
             names.append(name)
@@ -384,7 +403,10 @@ def whitespace(text: str, byline: Byline) -> list[Edit]:
         Edit(m.start(), m.end(), " ", "whitespace")
         for m in re.finditer(r"(?<=\S)(?:[ \t\f\v]{2,}|\t)(?=\S)", text)
     ]
-    edits += [Edit(m.start(), m.end(), "\n\n", "whitespace") for m in re.finditer(r"\n(?:[ \t\f\v]*\n){2,}", text)]
+    edits += [
+        Edit(m.start(), m.end(), "\n\n", "whitespace")
+        for m in re.finditer(r"\n(?:[ \t\f\v]*\n){2,}", text)
+    ]
     lead = re.match(r"\s+", text)
     if lead:
         edits.append(Edit(0, lead.end(), "", "whitespace"))

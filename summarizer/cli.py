@@ -60,14 +60,30 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=str, allow_dash=True))
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format [default: rich, or from the -o suffix].")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the result to this file instead of stdout.")
-@click.option("--engine", type=click.Choice(["auto", "extractive", "llm"]), default=None,
-              help="Force an engine; auto uses a model when one is configured.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format [default: rich, or from the -o suffix].",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to this file instead of stdout.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "extractive", "llm"]),
+    default=None,
+    help="Force an engine; auto uses a model when one is configured.",
+)
 @click.option("--chunk-tokens", type=int, default=None, help="Token budget per chunk.")
-@click.option("--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks.")
+@click.option(
+    "--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks."
+)
 @click.option("--profile", default=None, help="A [profiles.NAME] table of the config file.")
 @click.option("--quiet", "-q", is_flag=True, help="No notices on stderr.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -85,19 +101,23 @@ def summarize(
 ) -> None:
     """Summarize PATH (a .txt, .md, .html or .pdf file, or - for stdin)."""
     settings = config.resolve(
-        {"engine": engine, "chunk_tokens": chunk_tokens, "chunk_overlap": chunk_overlap,
-         "profile": profile}
+        {
+            "engine": engine,
+            "chunk_tokens": chunk_tokens,
+            "chunk_overlap": chunk_overlap,
+            "profile": profile,
+        }
     )
     if output is not None and path != "-" and _same_file(Path(path), output):
         raise OutputError(f"{output}: refusing to overwrite the input document")
     result = pipeline.summarize(path, settings)
     fmt = fmt or (_SUFFIX_FORMATS.get(output.suffix.lower(), "rich") if output else "rich")
-    if result.metadata.notice and not quiet:
-        click.echo(result.metadata.notice, err=True)
     if output is None:
         _print(result, fmt)
     else:
         _write(output, _as_text(result, fmt))
+    if result.metadata.notice and not quiet:
+        click.echo(result.metadata.notice, err=True)
 
 
 def _print(result: DocumentSummary, fmt: str) -> None:
@@ -130,8 +150,12 @@ def _write(path: Path, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from e
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write: {e.strerror or e}") from e

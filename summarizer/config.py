@@ -93,7 +93,9 @@ def resolve(
 def _read_file(path: Path, profile: str | None) -> dict[str, Any]:
     if not path.is_file():
         if profile:
-            raise ConfigError(f"profile {profile!r} asked for, but there is no config file at {path}")
+            raise ConfigError(
+                f"profile {profile!r} asked for, but there is no config file at {path}"
+            )
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -181,16 +181,18 @@ def _load_html(html: str, source: str, encoding: str) -> Document:
         )
     except Exception as e:  # trafilatura raises a variety of parser errors
         raise UnreadableDocument(source, f"cannot parse HTML: {e}") from e
-    if extracted is None or not (extracted.text or "").strip():
+    if (
+        not isinstance(extracted, trafilatura.settings.Document)
+        or not (extracted.text or "").strip()
+    ):
         raise EmptyDocument(source, "no main text found in the HTML page")
     meta = {
         key: str(value)
         for key in ("author", "date", "sitename", "hostname", "url")
         if (value := getattr(extracted, key, None))
     }
-    return Document(
-        source, extracted.text, "html", encoding=encoding, title=extracted.title, meta=meta
-    )
+    text: str = extracted.text or ""
+    return Document(source, text, "html", encoding=encoding, title=extracted.title, meta=meta)
 
 
 def _load_pdf(data: bytes, source: str) -> Document:

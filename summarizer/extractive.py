@@ -48,8 +48,12 @@ def summarize(text: str, language: str) -> Extract:
     pool = rest if len(rest) >= 3 else ranked
     point_ids = _pick_points(pool, features, max(3, min(7, round(len(candidates) / 5))))
     return Extract(
-        summary=_join([text[sentences[i].start : sentences[i].end] for i in sorted(summary_ids)], zh),
-        key_points=[_shorten(text[sentences[i].start : sentences[i].end], zh) for i in sorted(point_ids)],
+        summary=_join(
+            [text[sentences[i].start : sentences[i].end] for i in sorted(summary_ids)], zh
+        ),
+        key_points=[
+            _shorten(text[sentences[i].start : sentences[i].end], zh) for i in sorted(point_ids)
+        ],
         facts=extract_facts(text, sentences, scores),
         entities=extract_entities(text, zh),
     )
@@ -58,11 +62,95 @@ def summarize(text: str, language: str) -> Extract:
 # --- ranking -----------------------------------------------------------------------------
 
 _EN_STOP = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being
-    it its this that these those he she they we you i his her their our your them him us
-    has have had do does did not no so than then there here which who whom what when where
-    will would can could should may might must also into over after before about more most
-    said says per up out new one two""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "them",
+        "him",
+        "us",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "there",
+        "here",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "also",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "more",
+        "most",
+        "said",
+        "says",
+        "per",
+        "up",
+        "out",
+        "new",
+        "one",
+        "two",
+    ]
 )
 _WORD = re.compile(r"[a-z][a-z'-]+|\d+(?:[.,]\d+)*")
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -190,7 +278,9 @@ _MONEY = re.compile(
     rf"|{_NUM}\s?(?:million|billion)?\s?(?:dollars|euros|pounds|yuan)\b",
     re.I,
 )
-_PERCENT = re.compile(rf"{_NUM}\s?(?:%|％|percent\b|per cent\b)|百分之[零一二三四五六七八九十百点點\d.]+")
+_PERCENT = re.compile(
+    rf"{_NUM}\s?(?:%|％|percent\b|per cent\b)|百分之[零一二三四五六七八九十百点點\d.]+"
+)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATE = re.compile(
     rf"\d{{4}}\s?年(?:\s?\d{{1,2}}\s?月(?:\s?\d{{1,2}}\s?[日号號])?)?"
@@ -200,7 +290,9 @@ _DATE = re.compile(
     rf"|\b(?:in|since|by|from|until|of)\s+(?:19|20)\d{{2}}\b",
     re.I,
 )
-_QUANTITY = re.compile(rf"{_NUM}|[一二两兩三四五六七八九十百千万萬亿億]+(?:多|余|餘)?[个個名人家场場次项項条條篇万萬亿億]")
+_QUANTITY = re.compile(
+    rf"{_NUM}|[一二两兩三四五六七八九十百千万萬亿億]+(?:多|余|餘)?[个個名人家场場次项項条條篇万萬亿億]"
+)
 _EVENT = re.compile(
     r"召开|召開|举行|舉行|举办|舉辦|成立|启动|啟動|开幕|開幕|开班|開班|开放|開放|签约|簽約|发布|發布|公布|通过|通過|上路|完工|竣工|投用"
     r"|\b(?:approved|launched|held|opened|signed|announced|voted|began|will open|takes effect|passed)\b",
@@ -211,7 +303,11 @@ _EVENT = re.compile(
 _ZH_CLAUSE_BREAK = re.compile(r"[，；：;]|(?<!\d),|,(?!\s?\d)")
 _EN_CLAUSE_BREAK = re.compile(r";|\s[—–]\s")
 _CATEGORY_WEIGHT: dict[FactCategory, float] = {
-    "money": 1.0, "percent": 0.9, "event": 0.8, "number": 0.6, "date": 0.4,
+    "money": 1.0,
+    "percent": 0.9,
+    "event": 0.8,
+    "number": 0.6,
+    "date": 0.4,
 }
 
 
@@ -251,20 +347,20 @@ def extract_facts(text: str, sentences: list[Span], scores: list[float]) -> list
 
 
 def _fact_windows(sentence: str, *, zh: bool) -> list[tuple[int, int]]:
-    """Clause spans that carry a quantity, widened leftwards until they say enough.
+    """Clause spans that carry a quantity, widened until they say enough on their own.
 
-    Windows that would overlap are merged, so no two facts share evidence.
+    A clause already inside the previous window adds nothing, so no two facts overlap.
     """
     breaks = (_ZH_CLAUSE_BREAK if zh else _EN_CLAUSE_BREAK).finditer(sentence)
     bounds = [0, *(m.end() for m in breaks), len(sentence)]
     clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
-    windows = []
+    windows: list[tuple[int, int]] = []
+    covered = 0
     for i, (start, end) in enumerate(clauses):
-        clause = sentence[start:end]
-        if not re.search(r"\d|百分之", clause):
+        if end <= covered or not re.search(r"\d|百分之", sentence[start:end]):
             continue
         j, k = i, i
-        while j > 0 and _too_short(sentence[clauses[j][0] : end]):
+        while j > 0 and clauses[j - 1][0] >= covered and _too_short(sentence[clauses[j][0] : end]):
             j -= 1
         while k + 1 < len(clauses) and _too_short(sentence[clauses[j][0] : clauses[k][1]]):
             k += 1
@@ -272,19 +368,18 @@ def _fact_windows(sentence: str, *, zh: bool) -> list[tuple[int, int]]:
         text = sentence[start:end]
         lead = len(text) - len(text.lstrip())
         trail = len(text.rstrip(" ，,；;：:、"))
-        if trail <= lead:
-            continue
-        if windows and start + lead < windows[-1][1]:
-            windows[-1] = (windows[-1][0], start + trail)
-        else:
+        if trail > lead:
             windows.append((start + lead, start + trail))
+            covered = end
     return windows
 
 
 def _too_short(clause: str) -> bool:
+    """Whether a clause needs its neighbour to make sense; a bare date always does."""
+    rest = _DATE.sub("", clause).strip()
     if _HAN_RUN.search(clause):
-        return len(clause.strip()) < 14
-    return len(clause.split()) < 6
+        return len(rest) < 10
+    return len(rest.split()) < 6
 
 
 # --- entities ----------------------------------------------------------------------------
@@ -310,14 +405,18 @@ _ZH_ORG_SUFFIX = re.compile(
     "大学|大學|学院|學院|医院|醫院|银行|銀行|公司|集团|集團|公所|统战部|統戰部|宣传部|宣傳部|组织部|組織部|"
     "农村局|農村局|旅游局|旅遊局|社会局|社會局|[^\\W\\d_局]{2}局|新联会|新聯會|新阶联|新階聯|合作社)(?![门門长長分])"
 )
-_ZH_PLACE_SUFFIX = re.compile(r"(?:省|市|县|縣|区|區|镇|鎮|乡|鄉|村|州)(?![委长長级級场場民政直属屬内內])")
+_ZH_PLACE_SUFFIX = re.compile(
+    r"(?:省|市|县|縣|区|區|镇|鎮|乡|鄉|村|州)(?![委长長级級场場民政直属屬内內])"
+)
 _NOT_PLACE_ZH = re.compile(
     r"上市$|(?:农|農|乡|鄉|山|城|县|縣|区|區|进|進)村$|[返回下园園工强強山城郊][乡鄉县縣区區镇鎮]$|^[农農]"
 )
 _IS_HAN = re.compile(f"[{HAN}]")
 _BOUNDARY_CHARS = set("在于於到赴向从從和与與及同是由的对對为為经經据據将將把被给給让讓请請等合、")
 # Characters that start verb phrases or counts, not names: "建成乡", "充分发挥联谊会".
-_BAD_FIRST = re.compile("^[年月日个個其全该該本各每这這那此使让讓引帮幫助推建进進返回处處目配充第今去争爭一二三四五六七八九十两兩]")
+_BAD_FIRST = re.compile(
+    "^[年月日个個其全该該本各每这這那此使让讓引帮幫助推建进進返回处處目配充第今去争爭一二三四五六七八九十两兩]"
+)
 _ADMIN_FIRST = re.compile("^[乡鄉村镇鎮]")
 _NOT_ORG = re.compile(r"大局$|格局$|局面|布局$|全局$|结局$|結局$|当局$|當局$|新局$|开局$|開局$")
 

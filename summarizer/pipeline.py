@@ -63,11 +63,15 @@ def summarize_document(
         lang = language.detect(cleaned.text)
 
     with timings.stage("chunk"):
-        chunks = chunk_text(cleaned.text, budget=settings.chunk_tokens, overlap=settings.chunk_overlap)
+        chunks = chunk_text(
+            cleaned.text, budget=settings.chunk_tokens, overlap=settings.chunk_overlap
+        )
 
     engine = settings.chosen_engine
     if engine != "extractive":
-        raise ConfigError("the llm engine is not available in this version; use --engine extractive")
+        raise ConfigError(
+            "the llm engine is not available in this version; use --engine extractive"
+        )
     with timings.stage("summarize"):
         result = extractive.summarize(cleaned.text, lang)
 

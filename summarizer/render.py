@@ -45,8 +45,12 @@ class SummaryView:
         if entities:
             parts.append(Text())
             for label, names in entities:
-                parts.append(Text.assemble((f"{label}: ", "bold"), "、".join(names)
-                                           if s.language.startswith("zh") else ", ".join(names)))
+                parts.append(
+                    Text.assemble(
+                        (f"{label}: ", "bold"),
+                        "、".join(names) if s.language.startswith("zh") else ", ".join(names),
+                    )
+                )
         m = s.metadata
         removed = m.cleaning.chars_before - m.cleaning.chars_after
         footer = (
@@ -84,7 +88,12 @@ def to_markdown(summary: DocumentSummary) -> str:
     if s.key_points:
         lines += ["## Key points", "", *(f"- {p}" for p in s.key_points), ""]
     if s.facts:
-        lines += ["## Facts", "", "| # | Category | Statement | Evidence | Span |", "|---|---|---|---|---|"]
+        lines += [
+            "## Facts",
+            "",
+            "| # | Category | Statement | Evidence | Span |",
+            "|---|---|---|---|---|",
+        ]
         for i, f in enumerate(s.facts, 1):
             lines.append(
                 f"| {i} | {f.category} | {_cell(f.statement)} | {_cell(f.evidence)} | {f.start}-{f.end} |"

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from summarizer.cleaning import Edit, apply_edits, clean, guess_title
+
+BODY = (
+    "青岚县今年投入资金2.3亿元，建成32个服务站。\n"
+    "服务站覆盖了东坪镇、西林镇、南岗乡、北川乡、石门乡等12个乡镇，服务半径不超过8公里。\n"
+    "项目资金来源主要包括中央财政补助和县级配套。\n"
+)
+
+
+def kinds(text: str) -> dict[str, int]:
+    return {step.kind: step.count for step in clean(text).report.steps}
+
+
+def test_pinyin_after_each_character_is_removed() -> None:
+    cleaned = clean("縣委統(tǒng)戰(zhàn)部今年在鄉(xiāng)鎮(zhèn)開展工作。")
+    assert cleaned.text == "縣委統戰部今年在鄉鎮開展工作。"
+    step = next(s for s in cleaned.report.steps if s.kind == "pinyin_artifacts")
+    assert step.count == 4
+    assert "(tǒng)" in step.samples
+
+
+def test_real_parentheticals_survive() -> None:
+    text = "社區(含里辦公處)的調查(2025年)顯示，行動應用程式(App)好用，本計畫（下稱本計畫）延續。"
+    assert clean(text).text == text
+
+
+SPAM_PIPES = "主站蜘蛛池模板: 星光影院 | 免费小说网 | 快乐彩票 | 云端导航 | 极速下载 | 高清壁纸 | 体育直播 | 星座运势"
+SPAM_COMMAS = "好看电影,在线彩票,免费游戏,美女直播,体育比分,手游礼包,网赚项目,刷单兼职,在线算命,黄历查询,星座配对"
+
+
+def test_link_farm_lines_go_at_head_foot_and_middle() -> None:
+    text = f"{SPAM_PIPES}\n{BODY}{SPAM_COMMAS}\n最后一段正文，记录了本次会议的主要内容。\n{SPAM_PIPES.replace('|', '丨')}\n"
+    cleaned = clean(text)
+    assert "蜘蛛池" not in cleaned.text and "彩票" not in cleaned.text
+    assert kinds(text)["link_farm"] == 3
+    assert "东坪镇、西林镇、南岗乡、北川乡、石门乡等12个乡镇" in cleaned.text
+    assert "最后一段正文" in cleaned.text
+
+
+def test_english_link_farm_and_real_comma_list() -> None:
+    spam = " | ".join(f"Free Offer {i}" for i in range(12))
+    real = "The plan funds parks, libraries, bus routes, and street lighting."
+    cleaned = clean(f"{spam}\n{real}\n")
+    assert cleaned.text == real
+
+
+def test_page_chrome_lines() -> None:
+    chrome = [
+        "编辑推荐",
+        "往期推荐",
+        "往 | 期 | 推 | 荐",
+        "扫码关注我们",
+        "分享到：微信 微博 QQ空间",
+        "Share this: Facebook | Twitter | Email",
+        "Subscribe to our newsletter",
+        "返回顶部",
+    ]
+    text = BODY + "\n".join(chrome) + "\n"
+    cleaned = clean(text)
+    assert cleaned.text == BODY.strip()
+    assert kinds(text)["page_chrome"] == len(chrome)
+
+
+def test_related_link_block_is_dropped_until_real_text() -> None:
+    text = (
+        BODY
+        + "往期推荐\n春季农资储备充足 价格平稳\n东坪镇举办山货节\n\n结尾段落说明了下一步计划。\n"
+    )
+    cleaned = clean(text)
+    assert "山货节" not in cleaned.text and "农资" not in cleaned.text
+    assert cleaned.text.endswith("结尾段落说明了下一步计划。")
+
+
+def test_credits_move_to_the_byline() -> None:
+    text = (
+        "电商服务站开到村口\n"
+        "2026-03-12 09:15:22来源：青岚日报编辑：王一鸣\n"
+        "记者 张晓 通讯员 刘畅\n" + BODY + "编辑/赵磊丨值班/孙婷\n责任编辑：陈静\n"
+    )
+    cleaned = clean(text)
+    assert cleaned.text == "电商服务站开到村口\n" + BODY.strip()
+    assert cleaned.byline.source == "青岚日报"
+    assert cleaned.byline.date == "2026-03-12 09:15:22"
+    assert cleaned.byline.authors == ["张晓", "刘畅"]
+    assert cleaned.byline.editors == ["王一鸣", "赵磊", "陈静"]
+
+
+def test_trailing_reporter_in_brackets() -> None:
+    cleaned = clean("社區共餐計畫將擴大辦理，預計新增5處據點。（記者 林雅婷）\n")
+    assert cleaned.text == "社區共餐計畫將擴大辦理，預計新增5處據點。"
+    assert cleaned.byline.authors == ["林雅婷"]
+
+
+def test_english_credits() -> None:
+    text = "By Jane Doe, Staff Writer\nEditor: Mark Li\nSource: Riverton Herald\nThe council met on Tuesday.\n"
+    cleaned = clean(text)
+    assert cleaned.text == "The council met on Tuesday."
+    assert cleaned.byline.authors == ["Jane Doe"]
+    assert cleaned.byline.editors == ["Mark Li"]
+    assert cleaned.byline.source == "Riverton Herald"
+
+
+def test_the_word_source_in_a_sentence_stays() -> None:
+    text = "来源：本报综合\n项目资金来源主要包括中央财政补助和县级配套。\nThe main source of revenue is property tax.\n"
+    cleaned = clean(text)
+    assert (
+        cleaned.text
+        == "项目资金来源主要包括中央财政补助和县级配套。\nThe main source of revenue is property tax."
+    )
+
+
+def test_repeated_paragraphs_are_dropped_once_seen() -> None:
+    paragraph = "在供水方面，全县推进两座水厂扩建和14处集中供水点改造。"
+    cleaned = clean(f"{paragraph}\n另一段内容说明了电商服务站的运营情况。\n{paragraph}\n")
+    assert cleaned.text.count(paragraph) == 1
+    assert kinds(f"{paragraph}\n{paragraph}\n")["repeats"] == 1
+
+
+def test_full_width_letters_digits_and_spaces() -> None:
+    cleaned = clean("２０２５年全县ＧＤＰ增长６.２％，\u3000成绩  显著。\t\n\n\n\n下一段。")
+    assert cleaned.text == "2025年全县GDP增长6.2%， 成绩 显著。\n\n下一段。"
+
+
+def test_offsets_trace_back_to_the_original() -> None:
+    original = (
+        f"{SPAM_PIPES}\n  縣委統(tǒng)戰(zhàn)部投入２０２６年度資金3,500萬元。\n"
+        "编辑推荐\n記者了解到，共餐據點增加到18處。（吳卉）\n"
+    )
+    cleaned = clean(original)
+    for match in re.finditer(r"[^。\n]+。", cleaned.text):
+        start, end = cleaned.to_original(match.start(), match.end())
+        source = re.sub(r"\([a-zǎàáāōǒòóēěèéīǐìíūǔùú]+\)", "", original[start:end])
+        assert unicodedata.normalize("NFKC", source) == unicodedata.normalize("NFKC", match.group())
+
+
+@given(st.text(min_size=1, max_size=200), st.data())
+def test_apply_edits_maps_every_kept_character(text: str, data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=10, unique=True)))
+    edits = [Edit(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+    new, offset_map = apply_edits(text, edits)
+    for i, ch in enumerate(new):
+        assert text[offset_map.to_old(i)] == ch
+
+
+def test_guess_title() -> None:
+    assert guess_title("电商服务站开到村口\n正文。") == "电商服务站开到村口"
+    assert guess_title("今年,县委统战部坚持服务大局。\n") is None

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+
+import pytest
+
+from summarizer import documents
+from summarizer.errors import (
+    BinaryDocument,
+    DocumentNotFound,
+    EmptyDocument,
+    NotAFile,
+    UnreadableDocument,
+)
+
+ZH_HANS = (
+    "青岚县今年投入资金2.3亿元，建成32个服务站，覆盖率达到92%。\n村民说：“现在寄快递方便多了。”\n"
+)
+ZH_HANT = "雲和區公所今年編列新臺幣3,500萬元，在18處社區設置共餐據點。\n長者滿意度達93.7%。\n"
+EN = "The council approved a $48.6 million budget on March 3, 2026.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (ZH_HANS, "utf-8"),
+        (ZH_HANS, "gb18030"),
+        (ZH_HANS, "gbk"),
+        (ZH_HANT, "big5"),
+        (ZH_HANS * 3, "utf-16"),
+        (EN, "utf-8"),
+    ],
+)
+def test_decodes_common_encodings(tmp_path: Path, text: str, encoding: str) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode(encoding))
+    assert documents.load(path).text == text
+
+
+def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + ZH_HANS.encode("utf-8"))
+    doc = documents.load(path)
+    assert doc.text == ZH_HANS
+    assert doc.encoding == "utf-8"
+
+
+def test_utf16_without_bom_is_not_mistaken_for_binary(tmp_path: Path) -> None:
+    path = tmp_path / "u16.txt"
+    path.write_bytes((EN * 20).encode("utf-16-le"))
+    assert documents.load(path).text == EN * 20
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DocumentNotFound, match="no such file"):
+        documents.load(tmp_path / "nope.txt")
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(NotAFile, match="is a directory"):
+        documents.load(tmp_path)
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root in CI, where chmod 000 does not stop reads; fail the read itself.
+    path = tmp_path / "secret.txt"
+    path.write_text(EN)
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(UnreadableDocument, match="permission denied"):
+        documents.load(path)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
+        b"\x7fELF\x02\x01\x01\x00" + b"\x00\x01\x02\x03\xff\xfe" * 500,
+    ],
+)
+def test_binary_file(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(data)
+    with pytest.raises(BinaryDocument):
+        documents.load(path)
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t\n  "])
+def test_empty_file(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    with pytest.raises(EmptyDocument, match="empty"):
+        documents.load(path)
+
+
+def test_stdin_is_read_and_sniffed() -> None:
+    html = "<!DOCTYPE html><html><head><title>标题</title></head><body><article><p>" + ZH_HANS * 3
+    doc = documents.load("-", stdin=io.BytesIO(html.encode("utf-8")))
+    assert doc.source == "<stdin>"
+    assert doc.format == "html"
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>云溪市图书馆新馆开放_云溪新闻网</title></head>
+<body>
+<nav><a href="/">首页</a> | <a href="/news">新闻</a> | <a href="/sports">体育</a></nav>
+<div class="share">分享到：微信 微博</div>
+<article>
+<h1>云溪市图书馆新馆开放</h1>
+<p>记者从云溪市文化局获悉，新馆将于4月23日正式对外开放，总投资4.6亿元，建筑面积5.2万平方米。</p>
+<p>新馆阅览座位由原来的1200个增至2800个，增长133.3%，设计藏书容量达到300万册。</p>
+<p>馆长孙嘉禾说，新馆每周开放时间将从63小时延长至84小时，方便更多市民到馆阅读。</p>
+</article>
+<aside><h3>相关阅读</h3><ul><li><a href="/a">老城区道路改造启动</a></li></ul></aside>
+<footer>Copyright © 2026 云溪新闻网 版权所有</footer>
+</body></html>
+"""
+
+
+def test_html_main_text_without_chrome(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    doc = documents.load(path)
+    assert doc.format == "html"
+    assert doc.title is not None and "云溪市图书馆新馆开放" in doc.title
+    assert "总投资4.6亿元" in doc.text
+    for chrome in ("首页", "分享到", "相关阅读", "版权所有", "老城区道路改造启动"):
+        assert chrome not in doc.text
+
+
+def test_html_in_gb18030_with_meta_charset(tmp_path: Path) -> None:
+    path = tmp_path / "page.htm"
+    path.write_bytes(HTML_PAGE.replace("utf-8", "gb18030").encode("gb18030"))
+    assert "总投资4.6亿元" in documents.load(path).text
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with Helvetica text, written by hand so tests need no PDF writer."""
+    stream = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
+
+
+def test_pdf_text_is_extracted(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(
+        minimal_pdf(["The council approved a budget of 48.6 million dollars.", "It passed 5-2."])
+    )
+    doc = documents.load(path)
+    assert doc.format == "pdf"
+    assert "48.6 million dollars" in doc.text
+
+
+def test_pdf_is_sniffed_whatever_the_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_bytes(minimal_pdf(["Sniffed by its magic bytes."]))
+    assert documents.load(path).format == "pdf"
+
+
+def test_broken_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"garbage " * 50)
+    with pytest.raises((UnreadableDocument, EmptyDocument)):
+        documents.load(path)
+
+
+def test_markdown_title(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text("# Garden notes\n\nThe garden opens 140 plots this year.\n")
+    assert documents.load(path).title == "Garden notes"
