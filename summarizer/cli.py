@@ -7,23 +7,35 @@ code. Only `--debug` shows a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
 
-from summarizer import config, pipeline, render
-from summarizer.errors import OutputError, SummarizerError
+from summarizer import batch, config, pipeline, prompts, render
+from summarizer.errors import ConfigError, OutputError, SummarizerError
 from summarizer.schemas import DocumentSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("rich", "json", "markdown")
+FORMATS = ("rich", "json", "markdown", "jsonl")
+MODES = ("auto", "json_schema", "json_object_schema", "tools", "json_object", "md_json")
 _SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
 
 
@@ -59,7 +71,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=str, allow_dash=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, allow_dash=True))
 @click.option(
     "--format",
     "-f",
@@ -80,37 +92,89 @@ def main() -> None:
     default=None,
     help="Force an engine; auto uses a model when one is configured.",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
+)
+@click.option("--model", "-m", default=None, help="The model name the endpoint serves.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default=None,
+    help="Structured-output mode; auto probes the endpoint once and caches the answer.",
+)
+@click.option(
+    "--context-window", type=int, default=None, help="Tokens, when the server does not say."
+)
+@click.option(
+    "--concurrency", type=int, default=None, help="Chunks in flight at once [default: 4]."
+)
+@click.option(
+    "--timeout", type=float, default=None, help="Seconds per model request [default: 300]."
+)
+@click.option(
+    "--model-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Run a GGUF model in-process (needs the local extra).",
+)
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Write the summary in this language (e.g. en, zh-Hant).",
+)
+@click.option(
+    "--prompt", "prompt_pins", multiple=True, help="Pin a prompt version, NAME@vN; repeatable."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--chunk-tokens", type=int, default=None, help="Token budget per chunk.")
 @click.option(
     "--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks."
 )
 @click.option("--profile", default=None, help="A [profiles.NAME] table of the config file.")
-@click.option("--quiet", "-q", is_flag=True, help="No notices on stderr.")
+@click.option("--resume", is_flag=True, help="Skip documents already in the -o JSON Lines file.")
+@click.option("--quiet", "-q", is_flag=True, help="No notices or progress on stderr.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_reports_errors
 def summarize(
-    path: str,
+    paths: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
-    engine: str | None,
-    chunk_tokens: int | None,
-    chunk_overlap: int | None,
-    profile: str | None,
+    resume: bool,
     quiet: bool,
     debug: bool,
+    no_cache: bool,
+    prompt_pins: tuple[str, ...],
+    **flags: Any,
 ) -> None:
-    """Summarize PATH (a .txt, .md, .html or .pdf file, or - for stdin)."""
+    """Summarize PATHS: .txt, .md, .html or .pdf files, directories, globs, or - for stdin.
+
+    One document prints a panel (or JSON, or Markdown). Several, or a directory, write one
+    JSON line per document as each finishes (--format jsonl), and --resume carries on a
+    killed run without repeating a document.
+    """
+    for pin in prompt_pins:
+        prompts.parse_ref(pin)
     settings = config.resolve(
-        {
-            "engine": engine,
-            "chunk_tokens": chunk_tokens,
-            "chunk_overlap": chunk_overlap,
-            "profile": profile,
-        }
+        {**flags, "cache": False if no_cache else None, "prompts": prompt_pins or None}
     )
+    if fmt is None and output is not None and output.suffix.lower() == ".jsonl":
+        fmt = "jsonl"
+    several = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
+    if fmt == "jsonl" or resume or several:
+        if fmt not in (None, "jsonl"):
+            raise ConfigError(f"several documents are written as JSON Lines, not --format {fmt}")
+        if resume and output is None:
+            raise ConfigError("--resume needs -o FILE, the JSON Lines file to carry on")
+        _batch(paths, settings, output, resume=resume, quiet=quiet)
+        return
+    path = paths[0]
     if output is not None and path != "-" and _same_file(Path(path), output):
         raise OutputError(f"{output}: refusing to overwrite the input document")
-    result = pipeline.summarize(path, settings)
+    with _progress(quiet) as on_progress:
+        result = pipeline.summarize(path, settings, on_progress=on_progress)
     fmt = fmt or (_SUFFIX_FORMATS.get(output.suffix.lower(), "rich") if output else "rich")
     if output is None:
         _print(result, fmt)
@@ -118,6 +182,126 @@ def summarize(
         _write(output, _as_text(result, fmt))
     if result.metadata.notice and not quiet:
         click.echo(result.metadata.notice, err=True)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[pipeline.Progress | None]:
+    """A progress bar on stderr for documents of several chunks; silent unless a TTY."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    progress = Progress(
+        TextColumn("[bold]chunks"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task: TaskID | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if total < 2:
+            return
+        if task is None:
+            progress.start()
+            task = progress.add_task("chunks", total=total)
+        progress.update(task, completed=done)
+
+    try:
+        yield update
+    finally:
+        progress.stop()
+
+
+@main.group(name="prompts")
+def prompts_group() -> None:
+    """The versioned prompt files."""
+
+
+@prompts_group.command(name="list")
+@_reports_errors
+def prompts_list(debug: bool = False) -> None:
+    """List prompts, their versions and hashes."""
+    table = Table("name", "versions", "newest", "sha256", "description", box=None)
+    for name in prompts.names():
+        newest = prompts.load(name)
+        table.add_row(
+            name,
+            ", ".join(f"v{v}" for v in prompts.versions(name)),
+            f"v{newest.meta.version}",
+            newest.sha256[:12],
+            newest.meta.description,
+        )
+    Console().print(table)
+
+
+@prompts_group.command(name="show")
+@click.argument("ref")
+@_reports_errors
+def prompts_show(ref: str, debug: bool = False) -> None:
+    """Print a prompt file: NAME for the newest version, NAME@vN for another."""
+    prompt = prompts.load(ref)
+    click.echo(f"# {prompt.ref.label}  ({prompt.path.name})", err=True)
+    click.echo(prompt.path.read_text(encoding="utf-8"), nl=False)
+
+
+def _batch(
+    paths: tuple[str, ...],
+    settings: config.Settings,
+    output: Path | None,
+    *,
+    resume: bool,
+    quiet: bool,
+) -> None:
+    """Run a batch with a progress bar, then a table of what happened; exit 1 if any failed."""
+    sink = batch.JsonlSink(output)
+    err = Console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]documents"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("documents", total=None, last="")
+    show = not quiet and sys.stderr.isatty()
+
+    def on_event(kind: str, source: str, finished: int, total: int) -> None:
+        progress.update(task, completed=finished, total=total, last=f"{kind}: {Path(source).name}")
+
+    if show:
+        progress.start()
+    try:
+        report = asyncio.run(batch.run(paths, settings, sink, resume=resume, on_event=on_event))
+    finally:
+        progress.stop()
+        sink.close()
+    for source, error in report.failures:
+        click.echo(
+            f"summarizer: error: {error}"
+            if error.startswith(source)
+            else f"summarizer: error: {source}: {error}",
+            err=True,
+        )
+    if not quiet:
+        table = Table(
+            "done", "failed", "skipped", "prompt tokens", "completion tokens", "time", box=None
+        )
+        table.add_row(
+            str(report.done),
+            str(report.failed),
+            str(report.skipped),
+            str(report.prompt_tokens),
+            str(report.completion_tokens),
+            f"{report.seconds:.1f}s",
+        )
+        err.print(table)
+    if report.failed:
+        sys.exit(1)
 
 
 def _print(result: DocumentSummary, fmt: str) -> None:
@@ -128,6 +312,8 @@ def _print(result: DocumentSummary, fmt: str) -> None:
 
 
 def _as_text(result: DocumentSummary, fmt: str) -> str:
+    if fmt == "jsonl":
+        return result.model_dump_json() + "\n"
     if fmt == "json":
         return render.to_json(result) + "\n"
     if fmt == "markdown":

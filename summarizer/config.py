@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from summarizer.errors import ConfigError
 
 Engine = Literal["auto", "extractive", "llm"]
+ModeName = Literal["auto", "json_schema", "json_object_schema", "tools", "json_object", "md_json"]
 
 ENV_VARS: dict[str, tuple[str, ...]] = {
     "base_url": ("SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"),
@@ -31,6 +32,8 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "api_key": ("SUMMARIZER_API_KEY", "OPENAI_API_KEY"),
     "engine": ("SUMMARIZER_ENGINE",),
     "profile": ("SUMMARIZER_PROFILE",),
+    "mode": ("SUMMARIZER_MODE",),
+    "cache_dir": ("SUMMARIZER_CACHE_DIR",),
 }
 
 
@@ -45,9 +48,35 @@ class Settings(BaseModel):
     chunk_overlap: int = Field(default=64, ge=0)
     profile: str | None = None
 
+    # The llm engine.
+    mode: ModeName = "auto"
+    context_window: int | None = Field(default=None, ge=512)
+    concurrency: int = Field(default=4, ge=1, le=256)
+    timeout: float = Field(default=300.0, gt=0, description="Seconds per model request.")
+    max_retries: int = Field(default=4, ge=0, le=20, description="Transport retries per request.")
+    backoff: float = Field(
+        default=1.0, ge=0, description="First backoff in seconds; doubles, jittered."
+    )
+    reasks: int = Field(default=1, ge=0, le=5, description="Validation re-asks per request.")
+    cache: bool = True
+    cache_dir: Path | None = None
+    language: str | None = Field(default=None, description="Write the summary in this language.")
+    prompts: tuple[str, ...] = Field(default=(), description="NAME@vN pins, e.g. merge@v1.")
+    model_file: Path | None = None
+
     @property
     def model_configured(self) -> bool:
-        return bool(self.model)
+        return bool(self.model or self.model_file)
+
+    @property
+    def cache_path(self) -> Path | None:
+        if not self.cache:
+            return None
+        if self.cache_dir is not None:
+            return self.cache_dir / "cache.sqlite3"
+        import platformdirs
+
+        return platformdirs.user_cache_path("summarizer") / "cache.sqlite3"
 
     @property
     def chosen_engine(self) -> Literal["extractive", "llm"]:

@@ -9,16 +9,19 @@ GB18030 or Big5 copy of a document equal to its UTF-8 original.
 from __future__ import annotations
 
 import codecs
+import errno
+import hashlib
 import io
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from summarizer.errors import (
     BinaryDocument,
     DocumentNotFound,
+    DocumentTooLarge,
     EmptyDocument,
     NotAFile,
     UnreadableDocument,
@@ -28,6 +31,7 @@ from summarizer.errors import (
 Format = Literal["text", "markdown", "html", "pdf"]
 
 STDIN = "-"
+MAX_BYTES = 50 * 1024 * 1024  # larger inputs are refused, not streamed: see the README
 SUFFIXES: dict[str, Format] = {
     ".txt": "text",
     ".text": "text",
@@ -65,25 +69,45 @@ class Document:
     encoding: str | None = None
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
 
 
-def load(source: str | Path, *, stdin: BinaryIO | None = None) -> Document:
-    """Read and decode one document; `-` reads standard input."""
+def load(
+    source: str | Path, *, stdin: BinaryIO | None = None, max_bytes: int = MAX_BYTES
+) -> Document:
+    """Read and decode one document; `-` reads standard input.
+
+    Inputs over `max_bytes` are refused before they are read, so memory stays bounded.
+    """
     name = str(source)
     if name == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
         try:
-            data = stream.read()
+            data = stream.read(max_bytes + 1)
         except OSError as e:
             raise UnreadableDocument("<stdin>", f"cannot read: {e.strerror or e}") from e
+        if len(data) > max_bytes:
+            raise DocumentTooLarge("<stdin>", f"more than {_mb(max_bytes)}, the input limit")
         return parse(data, "<stdin>", suffix="")
     path = Path(source)
-    if not path.exists():
-        raise DocumentNotFound(name, "no such file")
+    try:
+        path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise UnreadableDocument(name, "symlink loop") from e
+        if not path.is_symlink():
+            raise DocumentNotFound(name, "no such file") from e
+        raise DocumentNotFound(name, "broken symlink") from e
     if path.is_dir():
         raise NotAFile(name, "is a directory, not a file")
     if not path.is_file():
         raise NotAFile(name, "is not a regular file")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise UnreadableDocument(name, f"cannot read: {e.strerror or e}") from e
+    if size > max_bytes:
+        raise DocumentTooLarge(name, f"file is {_mb(size)}; the input limit is {_mb(max_bytes)}")
     try:
         data = path.read_bytes()
     except PermissionError as e:
@@ -96,17 +120,22 @@ def load(source: str | Path, *, stdin: BinaryIO | None = None) -> Document:
 def parse(data: bytes, source: str, *, suffix: str = "") -> Document:
     """Decode bytes already in memory; `suffix` is a hint, the bytes decide first."""
     if not data.strip():
-        raise EmptyDocument(source, "file is empty")
+        raise EmptyDocument(source, "file is empty" if not data else "file holds only whitespace")
+    digest = hashlib.sha256(data).hexdigest()
     fmt = sniff(data, suffix)
     if fmt == "pdf":
-        return _load_pdf(data, source)
+        return replace(_load_pdf(data, source), sha256=digest)
     text, encoding = decode(data, source)
     if not text.strip():
-        raise EmptyDocument(source, "file is empty")
+        raise EmptyDocument(source, "file holds only whitespace")
     if fmt == "html":
-        return _load_html(text, source, encoding)
+        return replace(_load_html(text, source, encoding), sha256=digest)
     title = _markdown_title(text) if fmt == "markdown" else None
-    return Document(source, text, fmt, encoding=encoding, title=title)
+    return Document(source, text, fmt, encoding=encoding, title=title, sha256=digest)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def sniff(data: bytes, suffix: str) -> Format:

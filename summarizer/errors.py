@@ -7,8 +7,16 @@
     │   ├── UnreadableDocument     permissions, I/O errors, broken PDFs
     │   ├── BinaryDocument         bytes that are not text in any encoding we know
     │   ├── EmptyDocument          empty, or empty once cleaning removed the noise
+    │   ├── DocumentTooLarge       over the input size limit, refused before reading
     │   └── UnsupportedFormat      a format that needs an optional extra
     ├── ConfigError                bad settings, flags, profiles or config files
+    │   └── PromptError            a prompt file that is missing, malformed, or out of bounds
+    ├── ModelError                 the model endpoint could not give a usable answer
+    │   ├── EndpointError          unreachable, timing out, or failing after every retry
+    │   ├── UnsupportedMode        no structured-output mode works on this endpoint
+    │   ├── ContextOverflow        a request that cannot fit the context window (never sent)
+    │   ├── OutputTruncated        the answer hit max_tokens even with a larger budget
+    │   └── InvalidOutput          schema-invalid after the bounded re-asks
     └── OutputError                the result could not be written where asked
 
 Third-party exceptions are wrapped where they cross into the library (`raise ... from e`),
@@ -55,12 +63,44 @@ class EmptyDocument(DocumentError):
     pass
 
 
+class DocumentTooLarge(DocumentError):
+    pass
+
+
 class UnsupportedFormat(DocumentError):
     pass
 
 
 class ConfigError(SummarizerError):
     exit_code = 2
+
+
+class PromptError(ConfigError):
+    pass
+
+
+class ModelError(SummarizerError):
+    exit_code = 1
+
+
+class EndpointError(ModelError):
+    pass
+
+
+class UnsupportedMode(ModelError):
+    pass
+
+
+class ContextOverflow(ModelError):
+    pass
+
+
+class OutputTruncated(ModelError):
+    pass
+
+
+class InvalidOutput(ModelError):
+    pass
 
 
 class OutputError(SummarizerError):

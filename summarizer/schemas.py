@@ -7,9 +7,9 @@ as loaded (for HTML and PDF, the extracted text), through the cleaning offset ma
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 FactCategory = Literal["number", "date", "money", "percent", "event"]
 
@@ -68,10 +68,20 @@ class DocumentInfo(_Model):
     format: str
     encoding: str | None = None
     chars: int
+    sha256: str = Field(default="", description="Of the input bytes; --resume matches on it.")
+
+
+class GroundingStats(_Model):
+    """What happened to the model's facts: located as quoted, repaired by a re-ask, or dropped."""
+
+    found: int = 0
+    repaired: int = 0
+    dropped: int = 0
+    dropped_numbers: int = Field(default=0, description="Dropped: a number not in the evidence.")
 
 
 class Metadata(BaseModel):
-    """Provenance of a result; later engines add their own keys (mode, prompts, usage)."""
+    """Provenance of a result."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -84,6 +94,13 @@ class Metadata(BaseModel):
     document: DocumentInfo | None = None
     byline: Byline = Field(default_factory=Byline)
     notice: str | None = None
+    # Set by the llm engine.
+    model: str | None = None
+    endpoint: dict[str, Any] | None = None
+    mode: str | None = None
+    prompts: list[dict[str, Any]] = Field(default_factory=list)
+    usage: dict[str, Any] | None = None
+    grounding: GroundingStats | None = None
 
 
 class DocumentSummary(_Model):
@@ -97,3 +114,85 @@ class DocumentSummary(_Model):
 
     def to_json(self, **kwargs: Any) -> str:
         return self.model_dump_json(indent=2, **kwargs)
+
+
+# --- what the model is asked to fill ------------------------------------------------------
+# Small models overshoot list limits (a 1.5B model gave 6 key points against maxItems 5,
+# three times running), so lists are trimmed in code before validation instead of spending
+# a re-ask; the schema the server sees still states the limit.
+
+MAX_NOTE_POINTS = 5
+MAX_NOTE_FACTS = 6
+MAX_NOTE_ENTITIES = 6
+MAX_KEY_POINTS = 7
+_CATEGORY_ALIASES = {
+    "amount": "money",
+    "currency": "money",
+    "cost": "money",
+    "budget": "money",
+    "percentage": "percent",
+    "rate": "percent",
+    "ratio": "percent",
+    "time": "date",
+    "year": "date",
+    "day": "date",
+    "count": "number",
+    "quantity": "number",
+    "statistic": "number",
+}
+
+
+def _trimmed(limit: int) -> BeforeValidator:
+    def trim(value: Any) -> Any:
+        return value[:limit] if isinstance(value, list) else value
+
+    return BeforeValidator(trim)
+
+
+def _category(value: Any) -> Any:
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("number", "date", "money", "percent", "event"):
+            return lowered
+        return _CATEGORY_ALIASES.get(lowered, "event")
+    return value
+
+
+class NoteFact(BaseModel):
+    statement: str = Field(description="The fact, in one sentence.")
+    category: Annotated[FactCategory, BeforeValidator(_category)]
+    evidence: str = Field(description="A quote copied exactly from the document.")
+
+
+class NoteEntities(BaseModel):
+    people: Annotated[
+        list[str], _trimmed(MAX_NOTE_ENTITIES), Field(max_length=MAX_NOTE_ENTITIES)
+    ] = Field(default_factory=list)
+    organizations: Annotated[
+        list[str], _trimmed(MAX_NOTE_ENTITIES), Field(max_length=MAX_NOTE_ENTITIES)
+    ] = Field(default_factory=list)
+    places: Annotated[
+        list[str], _trimmed(MAX_NOTE_ENTITIES), Field(max_length=MAX_NOTE_ENTITIES)
+    ] = Field(default_factory=list)
+
+
+class ChunkNotes(BaseModel):
+    """The map step's answer for one chunk."""
+
+    summary: str
+    key_points: Annotated[list[str], _trimmed(MAX_NOTE_POINTS), Field(max_length=MAX_NOTE_POINTS)]
+    facts: Annotated[list[NoteFact], _trimmed(MAX_NOTE_FACTS), Field(max_length=MAX_NOTE_FACTS)]
+    entities: NoteEntities
+
+
+class MergedNotes(BaseModel):
+    """The reduce step's answer: narrative only; facts are merged in code."""
+
+    summary: str
+    key_points: Annotated[list[str], _trimmed(MAX_KEY_POINTS), Field(max_length=MAX_KEY_POINTS)]
+
+
+class Quote(BaseModel):
+    """A grounding repair's answer: the evidence for one fact, or an empty string."""
+
+    evidence: str

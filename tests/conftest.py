@@ -29,3 +29,105 @@ def rendered(console: Console) -> str:
     file = console.file
     assert isinstance(file, io.StringIO)
     return file.getvalue()
+
+
+# --- cassettes --------------------------------------------------------------------------
+# Recorded from a real server (../shared/tools/llm-server start qwen), replayed offline in
+# record mode "none" (pytest-recording's default). Re-record them all with:
+#   ../shared/tools/llm-server start qwen && python3 -m pytest -m cassette --record-mode=rewrite
+
+import difflib  # noqa: E402
+import json  # noqa: E402
+from typing import Any  # noqa: E402
+
+import yaml  # noqa: E402
+
+CASSETTES = ROOT / "cassettes"
+PROMPT_HEADER = "X-Summarizer-Prompt"
+RERECORD = "python3 -m pytest -m cassette --record-mode=rewrite (with ../shared/tools/llm-server start qwen)"
+
+
+class Utf8Yaml:
+    """vcrpy's YAML, written as readable UTF-8 instead of escapes."""
+
+    @staticmethod
+    def deserialize(text: str) -> Any:
+        from vcr.serializers import yamlserializer
+
+        return yamlserializer.deserialize(text)
+
+    @staticmethod
+    def serialize(data: Any) -> str:
+        from vcr.serializers import yamlserializer
+
+        dumper = yamlserializer._CassetteDumper
+        return str(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000))
+
+
+def _header(request: Any, name: str) -> str | None:
+    for key, value in request.headers.items():
+        if key.lower() == name.lower():
+            return str(value[0] if isinstance(value, list) else value)
+    return None
+
+
+def prompt_matcher(request: Any, recorded: Any) -> None:
+    """A request made with a changed prompt names the prompt, not just a body diff."""
+    now, then = _header(request, PROMPT_HEADER), _header(recorded, PROMPT_HEADER)
+    if now != then:
+        raise AssertionError(
+            f"prompt changed since the cassette was recorded: cassette has {then!r}, "
+            f"this request has {now!r}; re-record: {RERECORD}"
+        )
+
+
+def _body_lines(request: Any) -> list[str]:
+    body = request.body or b""
+    text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+    try:
+        return json.dumps(
+            json.loads(text), indent=2, sort_keys=True, ensure_ascii=False
+        ).splitlines()
+    except ValueError:
+        return text.splitlines()
+
+
+def json_body_matcher(request: Any, recorded: Any) -> None:
+    """Bodies compared as JSON; a mismatch shows a readable diff (schema, parameters, text)."""
+    now, then = _body_lines(request), _body_lines(recorded)
+    if now != then:
+        diff = difflib.unified_diff(then, now, "cassette", "request", n=1, lineterm="")
+        raise AssertionError("request body differs:\n" + "\n".join(list(diff)[:40]))
+
+
+def pytest_recording_configure(config: Any, vcr: Any) -> None:
+    vcr.register_serializer("yaml", Utf8Yaml)
+    vcr.register_matcher("prompt", prompt_matcher)
+    vcr.register_matcher("json_body", json_body_matcher)
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(CASSETTES / request.module.__name__.rsplit(".", 1)[-1])
+
+
+@pytest.fixture
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [
+            "authorization",
+            "api-key",
+            "x-api-key",
+            "openai-organization",
+            "openai-project",
+            "user-agent",
+            "x-stainless-os",
+            "x-stainless-arch",
+            "x-stainless-runtime-version",
+            "x-stainless-package-version",
+            "x-stainless-runtime",
+            "x-stainless-lang",
+        ],
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "prompt", "json_body"],
+        "decode_compressed_response": True,
+    }

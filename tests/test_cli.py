@@ -94,14 +94,13 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     chrome.write_text("编辑推荐\n扫码关注我们\n", encoding="utf-8")
     return {
         "missing": (tmp_path / "nope.txt", "no such file"),
-        "directory": (tmp_path, "is a directory"),
         "empty": (empty, "file is empty"),
         "binary": (binary, "binary file"),
         "only chrome": (chrome, "nothing left"),
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "directory", "empty", "binary", "only chrome"])
+@pytest.mark.parametrize("case", ["missing", "empty", "binary", "only chrome"])
 def test_bad_input_is_one_line_exit_2(runner: CliRunner, tmp_path: Path, case: str) -> None:
     path, message = bad_inputs(tmp_path)[case]
     result = runner.invoke(main, ["summarize", str(path)])
@@ -122,3 +121,149 @@ def test_python_dash_m_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip() == f"summarizer: error: {tmp_path / 'nope.txt'}: no such file"
+
+
+def test_prompts_list_and_show(runner: CliRunner) -> None:
+    listed = runner.invoke(main, ["prompts", "list"])
+    assert listed.exit_code == 0
+    for name in ("chunk_notes", "merge", "fact_repair"):
+        assert name in listed.stdout
+    shown = runner.invoke(main, ["prompts", "show", "merge@v1"])
+    assert shown.exit_code == 0 and shown.stdout.startswith("---\nname: merge\n")
+    escape = runner.invoke(main, ["prompts", "show", "../../etc/passwd"])
+    assert escape.exit_code == 2 and "not a prompt name" in escape.stderr
+
+
+def test_llm_engine_through_an_endpoint(runner: CliRunner, tmp_path: Path) -> None:
+    from .fakeserver import MODEL, serve, well_behaved
+
+    with serve(well_behaved) as server:
+        args = [
+            "summarize",
+            str(ZH),
+            "-f",
+            "json",
+            "--base-url",
+            server.base_url,
+            "--model",
+            MODEL,
+            "--mode",
+            "json_object",
+            "--no-cache",
+        ]
+        result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    meta = data["metadata"]
+    assert (meta["engine"], meta["mode"], meta["model"]) == ("llm", "json_object", MODEL)
+    assert meta["notice"] is None and result.stderr == ""
+    assert meta["usage"]["calls"] == len(server.requests) >= 2
+    from summarizer import clean, load
+
+    cleaned = clean(load(ZH).text).text
+    assert data["facts"] and all(
+        cleaned[f["start"] : f["end"]] == f["evidence"] for f in data["facts"]
+    )
+
+
+def test_environment_selects_the_llm_engine(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .fakeserver import MODEL, serve, well_behaved
+
+    with serve(well_behaved) as server:
+        monkeypatch.setenv("SUMMARIZER_BASE_URL", server.base_url)
+        monkeypatch.setenv("SUMMARIZER_MODEL", MODEL)
+        monkeypatch.setenv("SUMMARIZER_MODE", "json_object")
+        result = runner.invoke(main, ["summarize", str(ZH), "-f", "json", "--no-cache"])
+        forced = runner.invoke(main, ["summarize", str(ZH), "-f", "json", "--engine", "extractive"])
+    assert json.loads(result.stdout)["metadata"]["engine"] == "llm"
+    assert json.loads(forced.stdout)["metadata"]["engine"] == "extractive"
+
+
+def test_wrong_chinese_script_is_converted_not_reasked(runner: CliRunner, tmp_path: Path) -> None:
+    from .fakeserver import MODEL, Reply, serve
+
+    doc = tmp_path / "hant.txt"
+    doc.write_text(
+        "雲和區公所今年編列新臺幣3,500萬元，在18處社區設置共餐據點。\n長者滿意度達93.7%。\n",
+        encoding="utf-8",
+    )
+    simplified = json.dumps(
+        {
+            "summary": "云和区公所编列经费设置共餐据点。",
+            "key_points": ["长者满意度达93.7%。"],
+            "facts": [
+                {
+                    "statement": "长者满意度达93.7%",
+                    "category": "percent",
+                    "evidence": "长者满意度达93.7%",
+                }
+            ],
+            "entities": {"people": [], "organizations": ["云和区公所"], "places": []},
+        },
+        ensure_ascii=False,
+    )
+    with serve(lambda request: Reply(content=simplified)) as server:
+        result = runner.invoke(
+            main,
+            [
+                "summarize",
+                str(doc),
+                "-f",
+                "json",
+                "--base-url",
+                server.base_url,
+                "--model",
+                MODEL,
+                "--mode",
+                "json_object",
+                "--no-cache",
+            ],
+        )
+        calls = len(server.requests)
+    data = json.loads(result.stdout)
+    assert data["language"] == "zh-Hant"
+    assert data["summary"] == "雲和區公所編列經費設置共餐據點。"
+    assert data["facts"][0]["evidence"] == "長者滿意度達93.7%"  # the source span, as written
+    assert data["entities"]["organizations"] == ["云和区公所"]  # found in the source by folding
+    assert calls == 1
+
+
+def test_model_file_without_the_local_extra(runner: CliRunner, tmp_path: Path) -> None:
+    # The extra is not part of dev (llama-cpp-python builds for minutes); either way, one line.
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    result = runner.invoke(main, ["summarize", str(ZH), "--model-file", str(gguf), "--no-cache"])
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        assert result.exit_code == 2
+        assert (
+            result.stderr.strip()
+            == "summarizer: error: --model-file needs the local extra: pip install 'summarizer[local]'"
+        )
+    else:
+        assert result.exit_code != 0 and result.stderr.count("\n") == 1
+
+
+def test_model_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("backoff = 0.0\nmax_retries = 1\n")
+    result = runner.invoke(
+        main,
+        [
+            "summarize",
+            str(ZH),
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--model",
+            "m",
+            "--mode",
+            "json_object",
+            "--no-cache",
+        ],
+        env={"SUMMARIZER_CONFIG": str(config)},
+    )
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "cannot connect" in result.stderr

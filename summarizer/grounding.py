@@ -1,0 +1,127 @@
+"""Grounding: a fact's evidence is located in the source by code, never taken on trust.
+
+A model's quote is searched for in the cleaned text after normalising width, case,
+whitespace and punctuation, and after folding traditional to simplified script (for the
+match only). What is emitted is the exact source span and its offsets, so
+`cleaned[start:end] == evidence` holds whatever the model wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from summarizer.language import converter
+
+_ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…+|⋯+)\s*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_MIN_CHARS = 4  # normalised characters; shorter quotes match too much to prove anything
+_MAX_GAP = 200  # characters an elided quote ("A…B") may skip in the source
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A text reduced to the characters that matter for matching, and where each came from."""
+
+    text: str
+    origin: list[int]
+
+
+_MEANINGFUL = frozenset("%‰$€£¥#@&+")
+
+
+def _keep(ch: str) -> bool:
+    if ch in _MEANINGFUL:
+        return True
+    category = unicodedata.category(ch)
+    return not (category[0] in "PZ" or category == "Cc")
+
+
+@lru_cache(maxsize=8)
+def fold(text: str) -> Folded:
+    """Width, case and script folded; whitespace and punctuation dropped."""
+    simplified = converter("t2s").convert(text)
+    if len(simplified) != len(text):  # phrase conversions changed the length: go char by char
+        simplified = "".join(converter("t2s").convert(ch) or ch for ch in text)
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(simplified):
+        for out in unicodedata.normalize("NFKC", ch).lower():
+            if _keep(out):
+                chars.append(out)
+                origin.append(i)
+    return Folded("".join(chars), origin)
+
+
+def locate(quote: str, text: str, *, near: int = 0) -> tuple[int, int] | None:
+    """The span of `text` that `quote` copies, or None.
+
+    Of several matches the first at or after `near` wins (the chunk the quote came from).
+    A quote elided with an ellipsis matches when its parts appear in order, close together.
+    """
+    parts = [p for p in _ELLIPSIS.split(quote) if p.strip()]
+    if not parts:
+        return None
+    source = fold(text)
+    folded_parts = [fold(p).text for p in parts]
+    if sum(len(p) for p in folded_parts) < _MIN_CHARS or not all(folded_parts):
+        return None
+    start_at = _folded_index(source, near)
+    for first in _find_all(source.text, folded_parts[0], start_at):
+        end = first + len(folded_parts[0])
+        for part in folded_parts[1:]:
+            nxt = source.text.find(part, end)
+            if nxt < 0 or source.origin[nxt] - source.origin[end - 1] > _MAX_GAP:
+                break
+            end = nxt + len(part)
+        else:
+            return source.origin[first], source.origin[end - 1] + 1
+    return None
+
+
+def _find_all(haystack: str, needle: str, start_at: int) -> list[int]:
+    """Matches at or after `start_at` first, then earlier ones."""
+    hits = []
+    pos = haystack.find(needle)
+    while pos >= 0:
+        hits.append(pos)
+        pos = haystack.find(needle, pos + 1)
+    return sorted(hits, key=lambda p: (p < start_at, p))
+
+
+def _folded_index(source: Folded, pos: int) -> int:
+    for i, origin in enumerate(source.origin):
+        if origin >= pos:
+            return i
+    return len(source.origin)
+
+
+def numbers(text: str) -> set[str]:
+    normal = unicodedata.normalize("NFKC", text)
+    return {m.group().replace(",", "") for m in _NUMBER.finditer(normal)}
+
+
+def numbers_supported(statement: str, evidence: str) -> bool:
+    """Every number in the statement appears in the evidence (1,500 and 1500 are equal)."""
+    return numbers(statement) <= numbers(evidence)
+
+
+def _words(text: str) -> set[str]:
+    lowered = unicodedata.normalize("NFKC", text).lower()
+    cjk = "".join(re.findall(r"[\u3400-\u9fff]", converter("t2s").convert(lowered)))
+    grams = {cjk[i : i + 2] for i in range(len(cjk) - 1)}
+    return grams | set(re.findall(r"[a-z0-9%$]+(?:[.,][0-9]+)*", lowered))
+
+
+def supports(statement: str, evidence: str, *, threshold: float = 0.3) -> bool:
+    """Whether the evidence is about the statement: enough of its words or bigrams recur.
+
+    A small model sometimes pairs a statement with a real but unrelated quote; this catches
+    that without judging paraphrase, which the numbers check and the threshold leave room for.
+    """
+    said = _words(statement)
+    if not said:
+        return True
+    return len(said & _words(evidence)) / len(said) >= threshold

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import batch
+from summarizer.config import Settings
+from summarizer.schemas import DocumentSummary
+
+from .conftest import EXAMPLES
+from .fakeserver import MODEL, Reply, document_of, notes_for, serve
+
+
+def doc_text(i: int) -> str:
+    return (
+        f"DOC-{i} report.\nThe council approved {i + 2} new parks on March {i + 1}, 2026. "
+        f"The parks cost ${i + 1}.5 million in total, and {i + 10}% of residents live nearby.\n"
+    )
+
+
+def make_docs(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"doc{i}.txt"
+        path.write_text(doc_text(i), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def run_batch(
+    inputs: list[str], output: Path, *, resume: bool = False, **overrides: Any
+) -> batch.Report:
+    settings = Settings.model_validate({"engine": "extractive", "cache": False, **overrides})
+    sink = batch.JsonlSink(output)
+    try:
+        return asyncio.run(batch.run(inputs, settings, sink, resume=resume))
+    finally:
+        sink.close()
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+def test_expand_files_directories_and_globs(tmp_path: Path) -> None:
+    docs = make_docs(tmp_path / "a", 2)
+    (tmp_path / "a" / "nested").mkdir()
+    (tmp_path / "a" / "nested" / "page.HTML").write_text("<html></html>")
+    (tmp_path / "a" / "notes.bin").write_bytes(b"\x00")
+    items = batch.expand([str(tmp_path / "a"), str(docs[0]), str(tmp_path / "a" / "*.txt")])
+    assert [Path(i.source).name for i in items] == ["doc0.txt", "doc1.txt", "page.HTML"]
+    missing = batch.expand([str(tmp_path / "nothing*.txt")])
+    assert missing[0].error and "no files match" in missing[0].error
+
+
+def test_symlink_loops_do_not_trap_the_walk(tmp_path: Path) -> None:
+    make_docs(tmp_path / "d", 1)
+    (tmp_path / "d" / "loop").symlink_to(tmp_path / "d", target_is_directory=True)
+    (tmp_path / "d" / "x.txt").symlink_to(tmp_path / "d" / "y.txt")
+    (tmp_path / "d" / "y.txt").symlink_to(tmp_path / "d" / "x.txt")
+    names = [Path(i.source).name for i in batch.expand([str(tmp_path / "d")])]
+    assert names == ["doc0.txt", "x.txt", "y.txt"]
+    report = run_batch([str(tmp_path / "d")], tmp_path / "out.jsonl")
+    assert (report.done, report.failed) == (1, 2)
+    errors = [r["error"] for r in lines(tmp_path / "out.jsonl") if "error" in r]
+    assert all("symlink loop" in e for e in errors)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def test_one_line_per_document_with_source(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    report = run_batch([str(EXAMPLES)], out)
+    records = lines(out)
+    assert report.done == len(records) == len(list(EXAMPLES.iterdir()))
+    for record in records:
+        summary = DocumentSummary.model_validate(record)
+        assert Path(summary.metadata.source).parent == EXAMPLES
+        assert summary.metadata.document and len(summary.metadata.document.sha256) == 64
+
+
+BAD_INPUTS: dict[str, tuple[Any, str]] = {
+    "empty.txt": (b"", "file is empty"),
+    "blank.txt": (b"  \n\t \n", "only whitespace"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 4, "binary file"),
+    "undecodable.txt": (bytes(range(128, 256)) * 40 + b"\x00\x01", "binary file"),
+    "broken.html": (b"<html><body><div><p>unclosed <b>tags <table><tr><td>" * 5, "no main text"),
+    "nested.html": (
+        b"<html><body>" + b"<div>" * 100_000 + b"deep" + b"</div>" * 10 + b"</body></html>",
+        "",
+    ),
+}
+
+
+def test_bad_inputs_fail_alone_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    make_docs(folder, 2)
+    for name, (data, _) in BAD_INPUTS.items():
+        (folder / name).write_bytes(data)
+    huge = folder / "huge.txt"
+    with huge.open("wb") as handle:  # sparse: 200 MB by size, nothing on disk
+        handle.truncate(200 * 1024 * 1024)
+    locked = folder / "locked.txt"
+    locked.write_text(doc_text(9))
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.txt":  # CI runs as root, where chmod 000 does not stop reads
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    out = tmp_path / "out.jsonl"
+    report = run_batch([str(folder)], out)
+    records = {Path(r.get("source") or r["metadata"]["source"]).name: r for r in lines(out)}
+    assert report.done >= 2 and report.failed >= 7
+    assert "error" not in records["doc0.txt"] and "error" not in records["doc1.txt"]
+    for name, (_, message) in BAD_INPUTS.items():
+        if "error" in records[name]:
+            assert records[name]["error"].startswith(str(folder / name))
+            assert message in records[name]["error"]
+        else:  # lxml copes with some broken markup; then it must still be a clean result
+            DocumentSummary.model_validate(records[name])
+    assert "200.0 MB; the input limit is 50.0 MB" in records["huge.txt"]["error"]
+    assert "permission denied" in records["locked.txt"]["error"]
+    assert all("\n" not in r.get("error", "") for r in records.values())
+
+
+def test_resume_skips_what_is_done(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    make_docs(folder, 3)
+    out = tmp_path / "out.jsonl"
+    assert run_batch([str(folder)], out).done == 3
+    (folder / "doc3.txt").write_text(doc_text(3))
+    report = run_batch([str(folder)], out, resume=True)
+    assert (report.done, report.skipped) == (1, 3)
+    assert sorted(Path(r["metadata"]["source"]).name for r in lines(out)) == [
+        f"doc{i}.txt" for i in range(4)
+    ]
+
+
+def test_resume_retries_failures_and_keeps_one_line_each(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    make_docs(folder, 2)
+    late = folder / "late.txt"
+    late.write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    assert run_batch([str(folder)], out).failed == 1
+    late.write_text(doc_text(5))
+    report = run_batch([str(folder)], out, resume=True)
+    assert (report.done, report.skipped, report.failed) == (1, 2, 0)
+    records = lines(out)
+    assert len(records) == 3 and not any("error" in r for r in records)
+
+
+def test_a_torn_last_line_is_cut_before_appending(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"source": "a", "error": "x", "sha256": null}\n{"source": "b", "meta')
+    sink = batch.JsonlSink(out)
+    sink.write({"source": "c", "error": "y", "sha256": None})
+    sink.close()
+    assert [r["source"] for r in lines(out)] == ["a", "c"]
+
+
+# --- killed mid-run ----------------------------------------------------------------------------
+
+
+def test_sigkill_mid_run_then_resume_gives_each_document_once(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    make_docs(folder, 8)
+    out = tmp_path / "out.jsonl"
+    config = tmp_path / "config.toml"
+    config.write_text("backoff = 0.0\nmax_retries = 1\nconcurrency = 2\n")
+    stuck = threading.Event()
+    release = threading.Event()
+
+    def script(request: dict[str, Any]) -> Reply:
+        if "DOC-5" in document_of(request) and not release.is_set():
+            stuck.set()
+            release.wait(timeout=60)  # hold this request open until the client is killed
+        return Reply(content=notes_for(request))
+
+    env = {
+        **os.environ,
+        "SUMMARIZER_CONFIG": str(config),
+        "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    env.pop("SUMMARIZER_MODEL", None)
+    with serve(script) as server:
+        args = [
+            sys.executable,
+            "-m",
+            "summarizer",
+            "summarize",
+            str(folder),
+            "-o",
+            str(out),
+            "-q",
+            "--base-url",
+            server.base_url,
+            "--model",
+            MODEL,
+            "--mode",
+            "json_object",
+            "--no-cache",
+        ]
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert stuck.wait(timeout=60), "the run never reached DOC-5"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        release.set()
+        before = lines(out) if out.exists() else []
+        assert len(before) < 8
+        resumed = subprocess.run(
+            [*args, "--resume"], env=env, capture_output=True, text=True, timeout=120
+        )
+    assert resumed.returncode == 0, resumed.stderr
+    records = lines(out)
+    names = sorted(Path(r["metadata"]["source"]).name for r in records)
+    assert names == [f"doc{i}.txt" for i in range(8)]
+    assert all(r["metadata"]["engine"] == "llm" for r in records)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from summarizer.grounding import locate, numbers_supported, supports
+
+TEXT = "縣委統戰部今年投入資金2.3億元，建成32個服務站。\n覆盖率达到92％。The council set aside $4.75 million."
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("縣委統戰部今年投入資金2.3億元", "縣委統戰部今年投入資金2.3億元"),
+        ("县委统战部今年投入资金2.3亿元", "縣委統戰部今年投入資金2.3億元"),  # folded script
+        ("建成 32 个服务站", "建成32個服務站"),  # whitespace and script
+        ("覆盖率达到92%", "覆盖率达到92％"),  # width
+        ("the council set aside $4.75 million", "The council set aside $4.75 million"),  # case
+        ("今年投入…32個服務站", "今年投入資金2.3億元，建成32個服務站"),  # an elided quote
+    ],
+)
+def test_locates_the_exact_source_span(quote: str, expected: str) -> None:
+    span = locate(quote, TEXT)
+    assert span is not None
+    assert TEXT[span[0] : span[1]] == expected
+
+
+@pytest.mark.parametrize("quote", ["City Council vote record", "站", "", "……", "投入資金3.2億元"])
+def test_invented_or_trivial_quotes_are_not_found(quote: str) -> None:
+    assert locate(quote, TEXT) is None
+
+
+@given(st.data())
+def test_any_substring_is_found_at_an_equivalent_span(data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(TEXT) - 8))
+    end = data.draw(st.integers(start + 8, len(TEXT)))
+    span = locate(TEXT[start:end], TEXT)
+    assert span is not None
+    assert locate(TEXT[span[0] : span[1]], TEXT) == span
+
+
+def test_numbers_must_come_from_the_evidence() -> None:
+    assert numbers_supported("投入1,500万元", "投入1500万元")
+    assert numbers_supported("coverage reached 92%", "覆盖率达到92％")
+    assert not numbers_supported("增长18%", "增长16%")
+
+
+def test_supports_rejects_an_unrelated_quote() -> None:
+    assert supports("农村供水工程使用1.68亿元", "从投向看，农村供水工程使用1.68亿元")
+    assert not supports("县财政安排专项资金建设冷藏库", "32个服务站覆盖了12个乡镇")
+    assert supports(
+        "Property tax brings in $27.3 million.",
+        "property tax, which is expected to bring in $27.3 million",
+    )
