@@ -165,18 +165,21 @@ def _iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 _LINKFARM_MARKER = re.compile(r"(蜘蛛池|友情链接|友情鏈接|站群|外链|外鏈)\S{0,6}[:：]")
 _PIPES = re.compile(r"\s*[|丨｜┃¦]\s*")
+_PIPE_CHARS = re.compile(r"[|丨｜┃¦]")
+_COMMA_CHARS = re.compile(r"[,，、;；]")
 _COMMAS = re.compile(r"\s*[,，、;；]\s*")
 
 
 def _is_link_farm(line: str) -> bool:
-    if _LINKFARM_MARKER.search(line[:40]):
+    if _LINKFARM_MARKER.search(line, 0, 40):
         return True
     if line.startswith("|") and line.endswith("|"):  # a Markdown table row
         return False
-    parts = [p for p in _PIPES.split(line) if p]
-    if len(parts) >= 6 and _median_len(parts) <= 24:
-        return True
-    if line[-1:] in _SENTENCE_END or line.endswith("."):
+    if len(_PIPE_CHARS.findall(line)) >= 5:
+        parts = [p for p in _PIPES.split(line) if p]
+        if len(parts) >= 6 and _median_len(parts) <= 24:
+            return True
+    if line[-1:] in _SENTENCE_END or line.endswith(".") or len(_COMMA_CHARS.findall(line)) < 9:
         return False
     parts = [p for p in _COMMAS.split(line) if p]
     limit = 16 if _is_latin(line) else 12
@@ -384,7 +387,7 @@ def repeats(text: str, byline: Byline) -> list[Edit]:
     seen: set[str] = set()
     edits = []
     for start, end, line in _iter_lines(text):
-        key = re.sub(r"\s+", "", line)
+        key = "".join(line.split())
         if len(key) < 15:
             continue
         if key in seen:
@@ -393,26 +396,38 @@ def repeats(text: str, byline: Byline) -> list[Edit]:
     return edits
 
 
+_INNER_SPACE = re.compile(r"(?<=\S)(?:[ \t\f\v]{2,}|\t)(?=\S)")
+_BLANK_LINES = re.compile(r"\n(?:[ \t\f\v]*\n){2,}")
+_EDGE_SPACE = " \t\f\v"
+
+
 def whitespace(text: str, byline: Byline) -> list[Edit]:
     """Trim lines, squeeze runs of spaces, and keep at most one blank line between paragraphs."""
-    edits = [
-        Edit(m.start(), m.end(), "", "whitespace")
-        for m in re.finditer(r"^[ \t\f\v]+|[ \t\f\v]+$", text, re.M)
-    ]
-    edits += [
-        Edit(m.start(), m.end(), " ", "whitespace")
-        for m in re.finditer(r"(?<=\S)(?:[ \t\f\v]{2,}|\t)(?=\S)", text)
-    ]
-    edits += [
-        Edit(m.start(), m.end(), "\n\n", "whitespace")
-        for m in re.finditer(r"\n(?:[ \t\f\v]*\n){2,}", text)
-    ]
-    lead = re.match(r"\s+", text)
-    if lead:
-        edits.append(Edit(0, lead.end(), "", "whitespace"))
-    trail = re.search(r"\s+$", text)
-    if trail and trail.start() > 0:
-        edits.append(Edit(trail.start(), len(text), "", "whitespace"))
+    edits = []
+    inner = []
+    pos = 0
+    for line in text.split("\n"):  # line by line: most lines need no regex at all
+        end = pos + len(line)
+        lead = len(line) - len(line.lstrip(_EDGE_SPACE))
+        if lead:
+            edits.append(Edit(pos, pos + lead, "", "whitespace"))
+        trail = len(line) - len(line.rstrip(_EDGE_SPACE))
+        if trail and trail < len(line) - lead + trail:
+            edits.append(Edit(end - trail, end, "", "whitespace"))
+        if "  " in line or "\t" in line or "\f" in line or "\v" in line:
+            inner += [
+                Edit(pos + m.start(), pos + m.end(), " ", "whitespace")
+                for m in _INNER_SPACE.finditer(line)
+            ]
+        pos = end + 1
+    edits += inner
+    edits += [Edit(m.start(), m.end(), "\n\n", "whitespace") for m in _BLANK_LINES.finditer(text)]
+    lead_all = re.match(r"\s+", text)
+    if lead_all:
+        edits.append(Edit(0, lead_all.end(), "", "whitespace"))
+    trail_all = re.search(r"\s+$", text)
+    if trail_all and trail_all.start() > 0:
+        edits.append(Edit(trail_all.start(), len(text), "", "whitespace"))
     return edits
 
 
@@ -430,7 +445,7 @@ def clean(text: str, *, markdown: bool = False) -> CleanedText:
     """Run every cleaning step in order and report what each removed."""
     steps = TEXT_STEPS if not markdown else (TEXT_STEPS[0], markdown_syntax, *TEXT_STEPS[1:])
     byline = Byline()
-    report: dict[str, CleaningStep] = {}
+    report: dict[str, _Tally] = {}
     maps: list[OffsetMap] = []
     current = text
     for step in steps:
@@ -443,20 +458,33 @@ def clean(text: str, *, markdown: bool = False) -> CleanedText:
     cleaning = CleaningReport(
         chars_before=len(text),
         chars_after=len(current),
-        steps=[s for s in report.values() if s.kind != "whitespace" or s.chars_removed],
+        steps=[
+            CleaningStep(kind=kind, count=t.count, chars_removed=t.removed, samples=t.samples)
+            for kind, t in report.items()
+            if kind != "whitespace" or t.removed
+        ],
     )
     return CleanedText(current, text, cleaning, byline, tuple(maps))
 
 
-def _tally(report: dict[str, CleaningStep], text: str, edits: list[Edit]) -> None:
+@dataclass
+class _Tally:
+    count: int = 0
+    removed: int = 0
+    samples: list[str] = field(default_factory=list)
+
+
+def _tally(report: dict[str, _Tally], text: str, edits: list[Edit]) -> None:
     for edit in edits:
-        step = report.setdefault(edit.kind, CleaningStep(kind=edit.kind, count=0, chars_removed=0))
+        step = report.get(edit.kind)
+        if step is None:
+            step = report[edit.kind] = _Tally()
         step.count += 1
-        step.chars_removed += (edit.end - edit.start) - len(edit.replacement)
-        removed = text[edit.start : edit.end].strip()
-        if removed and len(step.samples) < _MAX_SAMPLES and edit.kind not in ("whitespace",):
+        step.removed += (edit.end - edit.start) - len(edit.replacement)
+        if len(step.samples) < _MAX_SAMPLES and edit.kind != "whitespace":
+            removed = text[edit.start : edit.end].strip()
             sample = removed if len(removed) <= _SAMPLE_CHARS else removed[:_SAMPLE_CHARS] + "…"
-            if sample not in step.samples:
+            if removed and sample not in step.samples:
                 step.samples.append(sample)
 
 

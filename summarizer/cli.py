@@ -215,6 +215,31 @@ def _progress(quiet: bool) -> Iterator[pipeline.Progress | None]:
         progress.stop()
 
 
+@main.command()
+@click.option("--base-url", default=None, help="The endpoint to check [default: as configured].")
+@click.option("--model", "-m", default=None, help="The model to check [default: as configured].")
+@click.option("--mode", type=click.Choice(MODES), default=None, help="Check this mode only.")
+@click.option(
+    "--context-window", type=int, default=None, help="Tokens, when the server does not say."
+)
+@click.option("--profile", default=None, help="A [profiles.NAME] table of the config file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_reports_errors
+def doctor(debug: bool, **flags: Any) -> None:
+    """Check the model endpoint: reachable, models, mode, context window, a smoke test."""
+    from summarizer.llm import diagnose
+
+    settings = config.resolve({**flags, "timeout": 60.0})
+    checks = asyncio.run(diagnose(settings))
+    table = Table("check", "", "result", "what to do", box=None, show_lines=False)
+    marks = {True: "[green]ok[/]", False: "[red]FAIL[/]", None: "[yellow]warn[/]"}
+    for check in checks:
+        table.add_row(check.name, marks[check.ok], check.detail, check.fix)
+    Console().print(table)
+    if any(check.ok is False for check in checks):
+        sys.exit(1)
+
+
 @main.group(name="prompts")
 def prompts_group() -> None:
     """The versioned prompt files."""

@@ -125,3 +125,36 @@ def supports(statement: str, evidence: str, *, threshold: float = 0.3) -> bool:
     if not said:
         return True
     return len(said & _words(evidence)) / len(said) >= threshold
+
+
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|directions)\b"
+    r"|\b(?:you are now|act as an?|pretend to be|new instructions|system prompt|developer mode)\b"
+    r"|(?:忽略|无视|無視|忘记|忘記|不要理会|不要理會).{0,12}(?:指令|指示|提示|规则|規則|要求|说明|說明)"
+    r"|(?:你现在是|你現在是|系统提示|系統提示|新的指令)",
+    re.I,
+)
+
+
+def injection_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that try to instruct the model: from the trigger's sentence to the line's end.
+
+    The model sees them only as delimited data; grounding also refuses them as evidence, so
+    an obeyed injection cannot turn into a "located" fact.
+    """
+    spans = []
+    for match in _INJECTION.finditer(text):
+        start = (
+            max(
+                text.rfind("\n", 0, match.start()),
+                *(text.rfind(p, 0, match.start()) for p in ".!?。！？"),
+            )
+            + 1
+        )
+        end = text.find("\n", match.end())
+        spans.append((start, len(text) if end < 0 else end))
+    return spans
+
+
+def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)

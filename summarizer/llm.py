@@ -25,6 +25,7 @@ import json
 import logging
 import random
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -102,6 +103,7 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cached: int = 0
     reasoning_stripped: int = 0
+    server_ms: float = 0.0  # wall time spent waiting on the endpoint, all requests summed
     stages_ms: dict[str, float] = Field(default_factory=dict)
 
 
@@ -465,9 +467,10 @@ class LLM:
                     raise cause from cause.__cause__  # a transport fault: the retry policy decides
                 if isinstance(cause, IndexError | AttributeError | KeyError | TypeError):
                     raise _EmptyAnswer("the response held no answer (empty choices)") from cause
-                raise InvalidOutput(
+                raise self._redacted(
+                    InvalidOutput,
                     f"no valid {response_model.__name__} after {e.n_attempts} attempt(s): "
-                    f"{_first_line(cause or e)}"
+                    f"{_first_line(cause or e)}",
                 ) from e
             return result
 
@@ -506,7 +509,7 @@ class LLM:
     def _on_parse_error(self, error: Exception, **_: Any) -> None:
         self.count(reasks=1)
 
-    def count(self, **amounts: int) -> None:
+    def count(self, **amounts: float) -> None:
         """Add to the endpoint's totals and to the current document's, if one is being counted."""
         scoped = _document_usage.get()
         for name, amount in amounts.items():
@@ -545,26 +548,39 @@ class LLM:
             async for attempt in retrying:
                 with attempt:
                     async with self._in_flight:
-                        return await call()
+                        started = time.perf_counter()
+                        try:
+                            return await call()
+                        finally:
+                            self.count(server_ms=(time.perf_counter() - started) * 1000)
         except openai.APIStatusError as e:
             if rejects and (400 <= e.status_code < 500 or e.status_code == 500):
                 raise _Rejected(str(e)) from e
-            raise EndpointError(f"{self.base_url}: HTTP {e.status_code}: {_first_line(e)}") from e
+            raise self._redacted(
+                EndpointError, f"{self.base_url}: HTTP {e.status_code}: {_first_line(e)}"
+            ) from e
         except openai.APITimeoutError as e:
-            raise EndpointError(
-                f"{self.base_url}: timed out after {self.settings.timeout:g}s"
+            raise self._redacted(
+                EndpointError, f"{self.base_url}: timed out after {self.settings.timeout:g}s"
             ) from e
         except (openai.APIConnectionError, httpx2.HTTPError) as e:
             if not _transport_cause(e):  # e.g. a test's cassette that has no such request
-                raise EndpointError(f"{self.base_url}: {e.__cause__}") from e
-            raise EndpointError(
-                f"{self.base_url}: cannot connect: {_first_line(e.__cause__ or e)}"
+                raise self._redacted(EndpointError, f"{self.base_url}: {e.__cause__}") from e
+            raise self._redacted(
+                EndpointError, f"{self.base_url}: cannot connect: {_first_line(e.__cause__ or e)}"
             ) from e
         except openai.OpenAIError as e:
-            raise EndpointError(f"{self.base_url}: {_first_line(e)}") from e
+            raise self._redacted(EndpointError, f"{self.base_url}: {_first_line(e)}") from e
         except _EmptyAnswer as e:
-            raise EndpointError(f"{self.base_url}: {e}") from e
+            raise self._redacted(EndpointError, f"{self.base_url}: {e}") from e
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _redacted(self, kind: type[ModelError], message: str) -> ModelError:
+        """The error with the API key blotted out, should a server echo it back."""
+        secret = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+        if len(secret) >= 8:
+            message = message.replace(secret, "***")
+        return kind(message)
 
     def _count_retry(self, state: RetryCallState) -> None:
         self.count(retries=1)
@@ -619,3 +635,119 @@ def _retry_after(headers: Any) -> float | None:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0][:300] if text else type(error).__name__
+
+
+# --- doctor -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One line of `summarizer doctor`: ok is True, False (a problem) or None (a warning)."""
+
+    name: str
+    ok: bool | None
+    detail: str
+    fix: str = ""
+
+
+class SmokeAnswer(BaseModel):
+    answer: int
+
+
+async def diagnose(settings: Settings) -> list[Check]:
+    """Check an endpoint the way a run would use it, without the cache."""
+    checks: list[Check] = []
+    if not settings.model and not settings.model_file:
+        checks.append(
+            Check("model", False, "no model configured", "pass --model, or set SUMMARIZER_MODEL")
+        )
+        return checks
+    fresh = settings.model_copy(
+        update={"cache": False, "max_retries": min(settings.max_retries, 1)}
+    )
+    llm = connect(fresh, Cache(None))
+    try:
+        started = time.perf_counter()
+        models = await llm._get_json(f"{llm.base_url}/models")
+        if not isinstance(models, dict):
+            checks.append(
+                Check(
+                    "endpoint",
+                    False,
+                    f"{llm.base_url}: no answer from /models",
+                    "is the server running, and is the base URL right (it usually ends in /v1)?",
+                )
+            )
+            return checks
+        ms = (time.perf_counter() - started) * 1000
+        checks.append(Check("endpoint", True, f"{llm.base_url} answered in {ms:.0f} ms"))
+        ids = [m.get("id") for m in models.get("data", []) if isinstance(m, dict)]
+        listed = ", ".join(str(i) for i in ids[:8]) or "none listed"
+        known = llm.model in ids
+        checks.append(
+            Check(
+                "models",
+                True if known else None,
+                listed,
+                "" if known else f"{llm.model!r} is not listed; the server may still accept it",
+            )
+        )
+        try:
+            await llm.prepare()
+        except ModelError as e:
+            checks.append(Check("structured output", False, str(e), "try --mode md_json"))
+            return checks
+        checks.append(
+            Check("structured output", True, f"mode {llm.mode.value if llm.mode else '?'}")
+        )
+        window_ok = True if llm.endpoint.context_source != "default" else None
+        checks.append(
+            Check(
+                "context window",
+                window_ok,
+                f"{llm.context_window} tokens ({llm.endpoint.context_source})",
+                ""
+                if window_ok
+                else "the server does not say; pass --context-window if it is larger",
+            )
+        )
+        tokens = await llm.count_tokens("The council approved the budget.")
+        checks.append(
+            Check(
+                "tokenizer",
+                True if tokens else None,
+                f"server counts tokens ({tokens} for a test sentence)"
+                if tokens
+                else "no tokenize endpoint; budgets use the calibrated estimate",
+            )
+        )
+        started = time.perf_counter()
+        try:
+            answer = await llm.ask(
+                Request(
+                    [
+                        {
+                            "role": "user",
+                            "content": 'What is 2 + 3? Reply as JSON: {"answer": <number>}',
+                        }
+                    ],
+                    max_tokens=32,
+                ),
+                SmokeAnswer,
+            )
+        except ModelError as e:
+            checks.append(Check("smoke test", False, str(e), "see the error; --debug shows more"))
+            return checks
+        ms = (time.perf_counter() - started) * 1000
+        right = answer.answer == 5
+        checks.append(
+            Check(
+                "smoke test",
+                True if right else None,
+                f"answered {answer.answer} in {ms:.0f} ms",
+                "" if right else "valid JSON but a wrong sum: a very small model?",
+            )
+        )
+    finally:
+        await llm.aclose()
+    return checks

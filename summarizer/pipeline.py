@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -272,7 +273,7 @@ def _notes_request(run: Run, text: str, part: int, parts: int) -> Request:
 
     prompt = run.notes_prompt
     messages = prompt.render(
-        text=text,
+        text=_as_data(text),
         part=part,
         parts=parts,
         title=run.title,
@@ -282,6 +283,11 @@ def _notes_request(run: Run, text: str, part: int, parts: int) -> Request:
     )
     p = prompt.parameters
     return Request(messages, p.temperature, p.max_tokens, p.seed, [prompt.ref.label])
+
+
+def _as_data(text: str) -> str:
+    """The text with our delimiters defused, so a document cannot close its own <document>."""
+    return re.sub(r"<(/?)(document|notes)>", r"<\1\2_>", text, flags=re.I)
 
 
 def _chunk_budget(run: Run, settings: Settings) -> int:
@@ -343,7 +349,7 @@ async def _notes(run: Run, chunk: Chunk, parts: int) -> tuple[ChunkNotes, list[F
                 "facts": [_shift(f, -chunk.start).model_dump() for f in facts],
             },
         )
-    for name in ("found", "repaired", "dropped", "dropped_numbers"):
+    for name in ("found", "repaired", "dropped", "dropped_numbers", "dropped_injected"):
         setattr(run.grounding, name, getattr(run.grounding, name) + getattr(stats, name))
     return notes, facts
 
@@ -392,6 +398,7 @@ async def _ground(
     """
     stats = GroundingStats()
     facts: list[Fact] = []
+    injected = grounding.injection_spans(chunk.text)
     for note in notes:
         span = _locate(run, chunk, note.statement, note.evidence)
         repaired = False
@@ -402,6 +409,10 @@ async def _ground(
             stats.dropped += 1
             continue
         evidence = chunk.text[span[0] : span[1]]
+        if grounding.overlaps(span, injected):
+            stats.dropped += 1
+            stats.dropped_injected += 1
+            continue
         if not grounding.numbers_supported(note.statement, evidence):
             stats.dropped += 1
             stats.dropped_numbers += 1
@@ -440,7 +451,7 @@ async def _repair(run: Run, chunk: Chunk, note: NoteFact) -> tuple[int, int] | N
     prompt = run.repair_prompt
     p = prompt.parameters
     request = Request(
-        prompt.render(text=chunk.text, statement=note.statement),
+        prompt.render(text=_as_data(chunk.text), statement=note.statement),
         p.temperature,
         p.max_tokens,
         p.seed,

@@ -78,6 +78,9 @@ class GroundingStats(_Model):
     repaired: int = 0
     dropped: int = 0
     dropped_numbers: int = Field(default=0, description="Dropped: a number not in the evidence.")
+    dropped_injected: int = Field(
+        default=0, description="Dropped: evidence inside an injection attempt."
+    )
 
 
 class Metadata(BaseModel):
@@ -159,21 +162,20 @@ def _category(value: Any) -> Any:
 
 
 class NoteFact(BaseModel):
-    statement: str = Field(description="The fact, in one sentence.")
+    # Evidence comes first: a model that copies the quote before writing the statement
+    # pairs them far more reliably than one that writes a claim and then looks for support.
+    evidence: str = Field(description="A sentence copied exactly from the document.")
+    statement: str = Field(description="What that sentence states, as one short fact.")
     category: Annotated[FactCategory, BeforeValidator(_category)]
-    evidence: str = Field(description="A quote copied exactly from the document.")
+
+
+_Names = Annotated[list[str], _trimmed(MAX_NOTE_ENTITIES), Field(max_length=MAX_NOTE_ENTITIES)]
 
 
 class NoteEntities(BaseModel):
-    people: Annotated[
-        list[str], _trimmed(MAX_NOTE_ENTITIES), Field(max_length=MAX_NOTE_ENTITIES)
-    ] = Field(default_factory=list)
-    organizations: Annotated[
-        list[str], _trimmed(MAX_NOTE_ENTITIES), Field(max_length=MAX_NOTE_ENTITIES)
-    ] = Field(default_factory=list)
-    places: Annotated[
-        list[str], _trimmed(MAX_NOTE_ENTITIES), Field(max_length=MAX_NOTE_ENTITIES)
-    ] = Field(default_factory=list)
+    people: _Names
+    organizations: _Names
+    places: _Names
 
 
 class ChunkNotes(BaseModel):

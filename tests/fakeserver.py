@@ -81,6 +81,7 @@ class FakeServer:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -126,6 +127,7 @@ class FakeServer:
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._send(404, b'{"error": "not found"}')
                     return
+                server.headers.append({k.lower(): v for k, v in self.headers.items()})
                 server.requests.append(request)
                 reply = server.script(request)
                 if reply.delay:

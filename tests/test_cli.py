@@ -267,3 +267,35 @@ def test_model_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "cannot connect" in result.stderr
+
+
+def test_doctor_on_a_healthy_endpoint(runner: CliRunner) -> None:
+    from .fakeserver import MODEL, Reply, serve
+
+    def script(request: dict[str, object]) -> Reply:
+        return Reply(
+            content='{"answer": 5}' if "2 + 3" in json.dumps(request) else '{"zq_probe_value": 1}'
+        )
+
+    with serve(script) as server:
+        result = runner.invoke(main, ["doctor", "--base-url", server.base_url, "--model", MODEL])
+    assert result.exit_code == 0, result.stdout
+    for row in (
+        "endpoint",
+        "models",
+        "structured output",
+        "context window",
+        "tokenizer",
+        "smoke test",
+    ):
+        assert row in result.stdout
+    assert "mode json_schema" in result.stdout and "answered 5" in result.stdout
+    assert "FAIL" not in result.stdout
+
+
+def test_doctor_reports_what_is_wrong(runner: CliRunner) -> None:
+    down = runner.invoke(main, ["doctor", "--base-url", "http://127.0.0.1:9/v1", "--model", "m"])
+    assert down.exit_code == 1
+    assert "FAIL" in down.stdout and "is the server running" in down.stdout
+    unset = runner.invoke(main, ["doctor"])
+    assert unset.exit_code == 1 and "no model configured" in unset.stdout
