@@ -40,7 +40,7 @@ import httpx2
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from summarizer.cache import Cache, key
@@ -63,6 +63,9 @@ logging.getLogger("instructor").addHandler(logging.NullHandler())
 logging.getLogger("instructor").propagate = False
 
 DEFAULT_CONTEXT_WINDOW = 4096
+OLLAMA_CONTEXT_CAP = (
+    8192  # a larger num_ctx costs memory on the user's machine; --context-window raises it
+)
 _MAX_RETRY_AFTER = 60.0
 _MESSAGE_OVERHEAD = 8  # tokens a chat template adds around each message, generously
 _THINK = re.compile(r"(?s)<think>.*?</think>\s*|^.*?</think>\s*")
@@ -72,6 +75,7 @@ _document_usage: ContextVar[Usage | None] = ContextVar("document_usage", default
 
 
 class Mode(StrEnum):
+    OLLAMA_FORMAT = "ollama_format"  # Ollama's native /api/chat: schema in "format", num_ctx set
     JSON_SCHEMA = "json_schema"
     JSON_OBJECT_SCHEMA = "json_object_schema"
     TOOLS = "tools"
@@ -259,7 +263,11 @@ class LLM:
         if self.settings.context_window:
             self.endpoint.context_window = self.settings.context_window
             self.endpoint.context_source = "flag"
-        if self.settings.mode != "auto":
+        if self.settings.mode == "auto" and self.endpoint.kind == "ollama":
+            # Ollama's OpenAI endpoint cannot set num_ctx and silently truncates at its
+            # default; its native endpoint takes both num_ctx and a schema.
+            self.mode = Mode.OLLAMA_FORMAT
+        elif self.settings.mode != "auto":
             self.mode = Mode(self.settings.mode)
         else:
             self.mode = Mode(probed) if probed else await self._probe()
@@ -323,7 +331,9 @@ class LLM:
             arch = model_info.get("general.architecture")
             length = model_info.get(f"{arch}.context_length")
             if isinstance(length, int):
-                info.context_window, info.context_source = length, "server"
+                # The model's training maximum; num_ctx is set to what we use, not more.
+                window = min(length, OLLAMA_CONTEXT_CAP)
+                info.context_window, info.context_source = window, "server"
         return info
 
     async def count_tokens(self, text: str) -> int | None:
@@ -434,6 +444,8 @@ class LLM:
 
     async def _ask(self, request: Request, response_model: type[T]) -> T:
         assert self.mode is not None
+        if self.mode is Mode.OLLAMA_FORMAT:
+            return await self._ask_ollama(request, response_model)
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": request.messages,
@@ -476,6 +488,67 @@ class LLM:
 
         answer: T = await self._with_retries(call)
         return answer
+
+    async def _ask_ollama(self, request: Request, response_model: type[T]) -> T:
+        """Ollama's native chat: the schema as `format`, the window as `num_ctx`.
+
+        instructor speaks only the OpenAI protocol, so validation and the bounded re-ask
+        happen here, the same way: the bad answer and the error go back once more.
+        """
+        options: dict[str, Any] = {
+            "num_ctx": self.context_window,
+            "temperature": request.temperature,
+            "num_predict": request.max_tokens,
+        }
+        if request.seed is not None:
+            options["seed"] = request.seed
+        messages = list(request.messages)
+        url = f"{root_url(self.base_url)}/api/chat"
+        error: Exception | None = None
+        for _ in range(self.settings.reasks + 1):
+            body = {
+                "model": self.model,
+                "messages": messages,
+                "stream": False,
+                "format": response_model.model_json_schema(),
+                "options": options,
+            }
+            data = await self._with_retries(partial(self._post_ollama, url, body))
+            content = strip_reasoning(str(data.get("message", {}).get("content", "")))
+            if data.get("done_reason") == "length":
+                raise OutputTruncated(f"answer hit max_tokens={request.max_tokens}")
+            try:
+                return response_model.model_validate_json(content)
+            except ValidationError as e:
+                error = e
+                self.count(reasks=1)
+                messages = [
+                    *request.messages,
+                    {"role": "assistant", "content": content},
+                    {
+                        "role": "user",
+                        "content": f"Correct your JSON ONLY RESPONSE, based on these errors:\n{e}",
+                    },
+                ]
+        raise self._redacted(
+            InvalidOutput,
+            f"no valid {response_model.__name__} after {self.settings.reasks + 1} attempt(s): "
+            f"{_first_line(error or ValueError('no answer'))}",
+        )
+
+    async def _post_ollama(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.count(calls=1)
+        response = await self._http.post(url, json=body)
+        if response.status_code >= 400:
+            raise _StatusError(response.status_code, response.text[:300], response.headers)
+        data = response.json()
+        self.count(
+            prompt_tokens=int(data.get("prompt_eval_count") or 0),
+            completion_tokens=int(data.get("eval_count") or 0),
+        )
+        if not isinstance(data, dict) or "message" not in data:
+            raise _EmptyAnswer("the response held no message")
+        return data
 
     def _client(self, mode: Mode) -> Any:
         if mode not in self._clients:
@@ -571,6 +644,8 @@ class LLM:
             ) from e
         except openai.OpenAIError as e:
             raise self._redacted(EndpointError, f"{self.base_url}: {_first_line(e)}") from e
+        except _StatusError as e:
+            raise self._redacted(EndpointError, f"{self.base_url}: {_first_line(e)}") from e
         except _EmptyAnswer as e:
             raise self._redacted(EndpointError, f"{self.base_url}: {e}") from e
         raise AssertionError("unreachable")  # pragma: no cover
@@ -588,8 +663,11 @@ class LLM:
     def _wait(self, state: RetryCallState) -> float:
         """Retry-After when the server gives one, else exponential backoff with full jitter."""
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, openai.APIStatusError):
-            after = _retry_after(error.response.headers)
+        headers = error.response.headers if isinstance(error, openai.APIStatusError) else None
+        if isinstance(error, _StatusError):
+            headers = error.headers
+        if headers is not None:
+            after = _retry_after(headers)
             if after is not None:
                 return min(after, _MAX_RETRY_AFTER)
         ceiling = self.settings.backoff * 2 ** (state.attempt_number - 1)
@@ -598,6 +676,15 @@ class LLM:
 
 class _Rejected(Exception):
     """The endpoint refused this request shape; used while probing modes."""
+
+
+class _StatusError(Exception):
+    """An HTTP error from an endpoint reached without the openai client (Ollama's native API)."""
+
+    def __init__(self, status_code: int, body: str, headers: Any) -> None:
+        super().__init__(f"HTTP {status_code}: {body}")
+        self.status_code = status_code
+        self.headers = headers
 
 
 class _EmptyAnswer(Exception):
@@ -609,6 +696,8 @@ def _transient(error: BaseException, rejects: bool) -> bool:
         return _transport_cause(error)
     if isinstance(error, openai.RateLimitError | _EmptyAnswer):
         return True
+    if isinstance(error, _StatusError):
+        return error.status_code == 429 or error.status_code >= 500
     if isinstance(error, openai.InternalServerError):
         return not (rejects and error.status_code == 500)
     return isinstance(error, httpx2.TransportError)

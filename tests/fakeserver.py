@@ -75,11 +75,29 @@ def chat_body(reply: Reply) -> bytes:
     ).encode("utf-8")
 
 
+def ollama_body(reply: Reply) -> bytes:
+    if reply.body is not None:
+        return reply.body.encode("utf-8")
+    done = "length" if reply.finish_reason == "length" else "stop"
+    return json.dumps(
+        {
+            "model": MODEL,
+            "message": {"role": "assistant", "content": reply.content},
+            "done": True,
+            "done_reason": done,
+            "prompt_eval_count": 10,
+            "eval_count": 5,
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
 class FakeServer:
     """Serves /v1/models and /v1/chat/completions; `requests` logs every chat request body."""
 
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, *, ollama: bool = False) -> None:
         self.script = script
+        self.ollama = ollama  # also speak Ollama's native /api/version, /api/show and /api/chat
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -112,19 +130,23 @@ class FakeServer:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/") == "/v1/models":
-                    self._send(
-                        200,
-                        json.dumps(
-                            {"object": "list", "data": [{"id": MODEL, "owned_by": "fake"}]}
-                        ).encode(),
-                    )
+                    owner = "library" if server.ollama else "fake"
+                    models = {"object": "list", "data": [{"id": MODEL, "owned_by": owner}]}
+                    self._send(200, json.dumps(models).encode())
+                elif server.ollama and self.path == "/api/version":
+                    self._send(200, b'{"version": "0.0.0-double"}')
                 else:
                     self._send(404, b'{"error": "not found"}')
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 request = json.loads(self.rfile.read(length) or b"{}")
-                if self.path.rstrip("/") != "/v1/chat/completions":
+                if server.ollama and self.path == "/api/show":
+                    info = {"general.architecture": "qwen2", "qwen2.context_length": 32768}
+                    self._send(200, json.dumps({"model_info": info}).encode())
+                    return
+                native = server.ollama and self.path == "/api/chat"
+                if self.path.rstrip("/") != "/v1/chat/completions" and not native:
                     self._send(404, b'{"error": "not found"}')
                     return
                 server.headers.append({k.lower(): v for k, v in self.headers.items()})
@@ -136,7 +158,7 @@ class FakeServer:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
                     return
-                body = chat_body(reply)
+                body = ollama_body(reply) if native else chat_body(reply)
                 if reply.cut:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
@@ -153,8 +175,8 @@ class FakeServer:
 
 
 @contextmanager
-def serve(script: Script) -> Iterator[FakeServer]:
-    server = FakeServer(script)
+def serve(script: Script, *, ollama: bool = False) -> Iterator[FakeServer]:
+    server = FakeServer(script, ollama=ollama)
     server.thread.start()
     try:
         yield server

@@ -249,3 +249,23 @@ def test_json_object_schema_mode_sends_the_schema() -> None:
         "value": {"title": "Value", "type": "integer"}
     }
     assert "json_schema" not in json.dumps(server.requests[0]["messages"])
+
+
+def test_ollama_gets_num_ctx_and_the_schema_through_its_native_api() -> None:
+    with serve(sequence(Reply(content='{"value": "five"}'), GOOD), ollama=True) as server:
+        answer, llm = ask(server.base_url, mode="auto", context_window=None, reasks=1)
+    assert is_five(answer)
+    assert llm.endpoint.kind == "ollama" and llm.mode is Mode.OLLAMA_FORMAT
+    first = server.requests[0]
+    assert (
+        first["options"]["num_ctx"] == 8192
+    )  # the model's 32768, capped; never Ollama's silent 2k
+    assert first["format"]["properties"]["value"]["type"] == "integer"
+    assert len(server.requests) == 2 and llm.usage.reasks == 1  # the invalid answer was re-asked
+
+
+def test_ollama_faults_use_the_same_retry_policy() -> None:
+    busy = Reply(status=503, body='{"error": "busy"}')
+    with serve(sequence(busy, GOOD), ollama=True) as server:
+        answer, llm = ask(server.base_url, mode="auto", context_window=None)
+    assert is_five(answer) and llm.usage.retries == 1
