@@ -128,6 +128,19 @@ class TokenCosts:
         return int(-(-(int(self._prefix[end]) - int(self._prefix[start])) // 100))
 
 
+_VECTOR_MIN = 50_000  # characters; below this, importing numpy costs more than it saves
+
+
+class _Direct:
+    """The same answers as TokenCosts, one estimate at a time: for short texts."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def cost(self, start: int, end: int) -> int:
+        return estimate_tokens(self._text[start:end])
+
+
 _SPACE_CODES = [
     9,
     10,
@@ -355,7 +368,7 @@ def chunk_text(text: str, *, budget: int, overlap: int = 0) -> list[Chunk]:
     if budget < 1:
         raise ValueError("budget must be at least 1 token")
     overlap = max(0, min(overlap, budget // 2))
-    prices = TokenCosts(text)
+    prices: TokenCosts | _Direct = TokenCosts(text) if len(text) > _VECTOR_MIN else _Direct(text)
     pieces = [p for s in split_sentences(text) for p in _fit(text, s, budget, prices)]
     costs = [prices.cost(p.start, p.end) for p in pieces]
     chunks: list[Chunk] = []
@@ -384,7 +397,7 @@ def chunk_text(text: str, *, budget: int, overlap: int = 0) -> list[Chunk]:
 _SOFT_BREAK = re.compile(r"(?<=[，,、：:；;])|(?<=\s)")
 
 
-def _fit(text: str, span: Span, budget: int, prices: TokenCosts) -> list[Span]:
+def _fit(text: str, span: Span, budget: int, prices: TokenCosts | _Direct) -> list[Span]:
     """Split one over-long sentence at clause or word breaks, else between characters."""
     if prices.cost(span.start, span.end) <= budget:
         return [span]

@@ -143,7 +143,9 @@ def normalize(text: str, byline: Byline) -> list[Edit]:
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _SYLLABLE = rf"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv{_TONED}]{{1,4}}(?:ng|n|r)?"
-_PINYIN = re.compile(rf"(?<=[{HAN}])[(（](?=[a-zü{_TONED}]*[{_TONED}])({_SYLLABLE})[)）]")
+# The bracket comes first and the lookbehind second, so the regex engine can skip ahead to
+# brackets instead of trying the lookbehind at every character.
+_PINYIN = re.compile(rf"[(（](?<=[{HAN}][(（])(?=[a-zü{_TONED}]*[{_TONED}])({_SYLLABLE})[)）]")
 
 
 def pinyin_artifacts(text: str, byline: Byline) -> list[Edit]:
@@ -347,8 +349,8 @@ def _add_names(names: list[str], found: str) -> None:
 
 
 _END_CREDIT = re.compile(
-    rf"(?<=[。！？!?.”」』])[ \t]*[(（][ \t]*((?:记者|記者|通讯员|通訊員|作者|编辑|編輯)?[ \t]*"
-    rf"[{HAN}]{{2,4}}(?:[ \t]+[{HAN}]{{2,4}}){{0,3}})[ \t]*[)）][ \t]*$",
+    rf"[。！？!?.”」』](?P<tail>[ \t]*[(（][ \t]*(?P<name>(?:记者|記者|通讯员|通訊員|作者|编辑|編輯)?[ \t]*"
+    rf"[{HAN}]{{2,4}}(?:[ \t]+[{HAN}]{{2,4}}){{0,3}})[ \t]*[)）][ \t]*)$",
     re.M,
 )
 _NOT_A_NAME = {"完", "全文完", "待续", "待續", "未完待续", "未完待續", "图", "圖", "图片", "圖片"}
@@ -358,12 +360,12 @@ def trailing_credits(text: str, byline: Byline) -> list[Edit]:
     """A reporter's name in brackets closing a paragraph: `……贡献力量。(吴卉)`."""
     edits = []
     for match in _END_CREDIT.finditer(text):
-        content = match.group(1).strip()
+        content = match.group("name").strip()
         if content not in _NOT_A_NAME:
             for name in re.sub(r"^(?:记者|記者|通讯员|通訊員|作者|编辑|編輯)", "", content).split():
                 if name not in byline.authors:
                     byline.authors.append(name)
-        edits.append(Edit(match.start(), match.end(), "", "credits"))
+        edits.append(Edit(match.start("tail"), match.end("tail"), "", "credits"))
     return edits
 
 

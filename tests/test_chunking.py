@@ -131,3 +131,14 @@ def test_estimate_never_undercounts_the_calibration_tokenizers() -> None:
         ratios.append(estimate / real)
     ratios.sort()
     assert ratios[len(ratios) // 2] < 1.5, "estimate should not be wildly pessimistic"
+
+
+def test_vectorised_costs_equal_the_estimate_for_every_sentence() -> None:
+    from summarizer.chunking import TokenCosts
+
+    text = (
+        LONG + "\n\n  Ｆｕｌｌ ｗｉｄｔｈ 😀 and emoji, a—dash; “quotes”…\t\t1,234.5%!!!\n"
+    ) * 12
+    costs = TokenCosts(text)
+    for s in split_sentences(text):
+        assert costs.cost(s.start, s.end) == estimate_tokens(text[s.start : s.end])
