@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -54,6 +54,7 @@ from summarizer.errors import (
     ModelError,
     OutputTruncated,
 )
+from summarizer.schemas import json_schema
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -84,11 +85,10 @@ class Mode(StrEnum):
 
 
 PROBE_ORDER = (Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA, Mode.TOOLS, Mode.JSON_OBJECT)
+# Modes where the server does not enforce the schema go through instructor, which builds
+# the tool call or the schema prompt and parses what comes back. Enforced modes are sent
+# directly (LLM._ask_enforced).
 _INSTRUCTOR_MODE = {
-    Mode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
-    # llama-cpp-python rejects json_schema but enforces a schema given with json_object: send
-    # instructor's JSON_SCHEMA request with response_format replaced (extra_body wins).
-    Mode.JSON_OBJECT_SCHEMA: instructor.Mode.JSON_SCHEMA,
     Mode.TOOLS: instructor.Mode.TOOLS,
     Mode.JSON_OBJECT: instructor.Mode.JSON,
     Mode.MD_JSON: instructor.Mode.MD_JSON,
@@ -242,6 +242,7 @@ class LLM:
         self._clients: dict[Mode, Any] = {}
         # One limit on requests in flight, shared by every chunk of every document.
         self._in_flight = asyncio.Semaphore(settings.concurrency)
+        self._preparing = asyncio.Lock()
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -249,9 +250,16 @@ class LLM:
     # --- set-up -----------------------------------------------------------------------
 
     async def prepare(self) -> None:
-        """Learn the endpoint (context window, tokenizer) and the structured-output mode, once."""
-        if self.mode is not None:
-            return
+        """Learn the endpoint (context window, tokenizer) and the structured-output mode, once.
+
+        Documents of a batch share the endpoint and call this concurrently; the lock makes
+        the first one probe and the rest wait for its answer.
+        """
+        async with self._preparing:
+            if self.mode is None:
+                await self._prepare()
+
+    async def _prepare(self) -> None:
         ident = key(kind="endpoint", base_url=self.base_url, model=self.model)
         cached = self.cache.get(ident)
         if cached is not None:
@@ -408,9 +416,7 @@ class LLM:
 
     def fits(self, request: Request, response_model: type[BaseModel]) -> int:
         """Estimated prompt tokens, or ContextOverflow if the request cannot fit."""
-        schema_tokens = estimate_tokens(
-            json.dumps(response_model.model_json_schema(), ensure_ascii=False)
-        )
+        schema_tokens = _schema_tokens(response_model)
         prompt = (
             sum(estimate_tokens(m["content"]) + _MESSAGE_OVERHEAD for m in request.messages)
             + schema_tokens
@@ -446,10 +452,12 @@ class LLM:
         assert self.mode is not None
         if self.mode is Mode.OLLAMA_FORMAT:
             return await self._ask_ollama(request, response_model)
+        if self.mode in (Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA):
+            return await self._ask_enforced(request, response_model)
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": request.messages,
-            "response_model": response_model,
+            "response_model": _prepared(response_model),
             "max_retries": self.settings.reasks,
             "max_tokens": request.max_tokens,
             "temperature": request.temperature,
@@ -459,13 +467,6 @@ class LLM:
             kwargs["seed"] = request.seed
         if request.labels:
             kwargs["extra_headers"] = {"X-Summarizer-Prompt": " ".join(request.labels)}
-        if self.mode is Mode.JSON_OBJECT_SCHEMA:
-            kwargs["extra_body"] = {
-                "response_format": {
-                    "type": "json_object",
-                    "schema": response_model.model_json_schema(),
-                }
-            }
         client = self._client(self.mode)
 
         async def call() -> T:
@@ -489,34 +490,22 @@ class LLM:
         answer: T = await self._with_retries(call)
         return answer
 
-    async def _ask_ollama(self, request: Request, response_model: type[T]) -> T:
-        """Ollama's native chat: the schema as `format`, the window as `num_ctx`.
+    async def _validated(
+        self,
+        request: Request,
+        response_model: type[T],
+        send: Callable[[list[dict[str, str]]], Awaitable[str]],
+    ) -> T:
+        """Send, validate, and re-ask a bounded number of times with the bad answer and the error.
 
-        instructor speaks only the OpenAI protocol, so validation and the bounded re-ask
-        happen here, the same way: the bad answer and the error go back once more.
+        Used where the server itself enforces the schema (json_schema, json_object with a
+        schema, Ollama's format): then there is nothing for instructor to add but the
+        re-ask, which costs less here than its per-call setup (bench/RESULTS.md).
         """
-        options: dict[str, Any] = {
-            "num_ctx": self.context_window,
-            "temperature": request.temperature,
-            "num_predict": request.max_tokens,
-        }
-        if request.seed is not None:
-            options["seed"] = request.seed
         messages = list(request.messages)
-        url = f"{root_url(self.base_url)}/api/chat"
         error: Exception | None = None
         for _ in range(self.settings.reasks + 1):
-            body = {
-                "model": self.model,
-                "messages": messages,
-                "stream": False,
-                "format": response_model.model_json_schema(),
-                "options": options,
-            }
-            data = await self._with_retries(partial(self._post_ollama, url, body))
-            content = strip_reasoning(str(data.get("message", {}).get("content", "")))
-            if data.get("done_reason") == "length":
-                raise OutputTruncated(f"answer hit max_tokens={request.max_tokens}")
+            content = await self._with_retries(partial(send, messages))
             try:
                 return response_model.model_validate_json(content)
             except ValidationError as e:
@@ -527,7 +516,7 @@ class LLM:
                     {"role": "assistant", "content": content},
                     {
                         "role": "user",
-                        "content": f"Correct your JSON ONLY RESPONSE, based on these errors:\n{e}",
+                        "content": f"Correct your JSON ONLY RESPONSE, based on the following errors:\n{e}",
                     },
                 ]
         raise self._redacted(
@@ -535,6 +524,70 @@ class LLM:
             f"no valid {response_model.__name__} after {self.settings.reasks + 1} attempt(s): "
             f"{_first_line(error or ValueError('no answer'))}",
         )
+
+    async def _ask_enforced(self, request: Request, response_model: type[T]) -> T:
+        """A schema the server enforces, through the openai client."""
+        schema = json_schema(response_model)
+        if self.mode is Mode.JSON_SCHEMA:
+            response_format: dict[str, Any] = {
+                "type": "json_schema",
+                "json_schema": {"name": response_model.__name__, "schema": schema},
+            }
+        else:
+            response_format = {"type": "json_object", "schema": schema}
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "response_format": response_format,
+        }
+        if request.seed is not None:
+            kwargs["seed"] = request.seed
+        if request.labels:
+            kwargs["extra_headers"] = {"X-Summarizer-Prompt": " ".join(request.labels)}
+
+        async def send(messages: list[dict[str, str]]) -> str:
+            try:
+                completion = await self._openai.chat.completions.create(messages=messages, **kwargs)  # type: ignore[arg-type]
+            except Exception:
+                self.count(calls=1)
+                raise
+            self._on_response(completion)
+            if not completion.choices:
+                raise _EmptyAnswer("the response held no answer (empty choices)")
+            choice = completion.choices[0]
+            if choice.finish_reason == "length":
+                raise OutputTruncated(f"answer hit max_tokens={request.max_tokens}")
+            return choice.message.content or ""
+
+        return await self._validated(request, response_model, send)
+
+    async def _ask_ollama(self, request: Request, response_model: type[T]) -> T:
+        """Ollama's native chat: the schema as `format`, the window as `num_ctx`."""
+        options: dict[str, Any] = {
+            "num_ctx": self.context_window,
+            "temperature": request.temperature,
+            "num_predict": request.max_tokens,
+        }
+        if request.seed is not None:
+            options["seed"] = request.seed
+        url = f"{root_url(self.base_url)}/api/chat"
+        schema = json_schema(response_model)
+
+        async def send(messages: list[dict[str, str]]) -> str:
+            body = {
+                "model": self.model,
+                "messages": messages,
+                "stream": False,
+                "format": schema,
+                "options": options,
+            }
+            data = await self._post_ollama(url, body)
+            if data.get("done_reason") == "length":
+                raise OutputTruncated(f"answer hit max_tokens={request.max_tokens}")
+            return strip_reasoning(str(data.get("message", {}).get("content", "")))
+
+        return await self._validated(request, response_model, send)
 
     async def _post_ollama(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         self.count(calls=1)
@@ -672,6 +725,20 @@ class LLM:
                 return min(after, _MAX_RETRY_AFTER)
         ceiling = self.settings.backoff * 2 ** (state.attempt_number - 1)
         return random.uniform(ceiling / 2, ceiling)
+
+
+@lru_cache(maxsize=32)
+def _prepared(model: type[T]) -> type[T]:
+    """instructor's wrapper class for a model, made once: instructor builds one per call
+    otherwise, which cost more than the rest of a loopback request."""
+    from instructor.v2.core.function_calls import response_schema
+
+    return response_schema(model)
+
+
+@lru_cache(maxsize=32)
+def _schema_tokens(model: type[BaseModel]) -> int:
+    return estimate_tokens(json.dumps(json_schema(model), ensure_ascii=False))
 
 
 class _Rejected(Exception):

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from pydantic import BaseModel
+
 from summarizer import cleaning, documents, extractive, grounding, language, prompts
 from summarizer.cache import Cache, key
 from summarizer.chunking import Chunk, chunk_text
@@ -42,6 +44,7 @@ from summarizer.schemas import (
     Metadata,
     NoteFact,
     Quote,
+    json_schema,
 )
 
 if TYPE_CHECKING:
@@ -520,7 +523,11 @@ async def _merge(run: Run, notes: list[Any]) -> MergedNotes:
 
 
 def _cache_key(
-    run: Run, kind: str, request: Request, schema: type[Any], prompts_used: list[str] | None = None
+    run: Run,
+    kind: str,
+    request: Request,
+    schema: type[BaseModel],
+    prompts_used: list[str] | None = None,
 ) -> str:
     llm = run.llm
     return key(
@@ -528,7 +535,7 @@ def _cache_key(
         base_url=llm.base_url,
         model=llm.model,
         mode=llm.mode.value if llm.mode else None,
-        schema=schema.model_json_schema(),
+        schema=json_schema(schema),
         messages=request.messages,
         params=[request.temperature, request.max_tokens, request.seed],
         prompts=[*request.labels, *(prompts_used or [])],
@@ -565,12 +572,11 @@ def _merge_entities(found: list[dict[str, list[str]]], text: str) -> Entities:
 
 
 def _in_script(body: Body, target: str) -> Body:
-    """Convert a summary written in the other Chinese script, deterministically."""
-    if not language.is_chinese(target) or target not in ("zh-Hans", "zh-Hant"):
+    """Put the narrative in the target Chinese script with OpenCC, rather than re-ask."""
+    if target not in ("zh-Hans", "zh-Hant"):
         return body
-    written = "".join([body.summary, *body.key_points, *(f.statement for f in body.facts)])
-    if not written or language.chinese_script(written) == target:
-        return body
+    # Always, not only when the script as a whole is wrong: a small model mixes in the odd
+    # character of the other script, and converting text already in the target is harmless.
     convert = language.converter("s2t" if target == "zh-Hant" else "t2s").convert
     return Body(
         convert(body.summary),

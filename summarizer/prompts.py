@@ -81,7 +81,7 @@ class Prompt:
 
     def render(self, **context: Any) -> list[dict[str, str]]:
         """The system and user messages for this prompt and context."""
-        template = _environment().from_string(self.body)
+        template = _compiled(self.body)
         ctx = template.new_context(context)
         messages = []
         for role in ("system", "user"):
@@ -97,6 +97,11 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
+
+
+@lru_cache(maxsize=64)
+def _compiled(body: str) -> jinja2.Template:
+    return _environment().from_string(body)
 
 
 def parse_ref(ref: str) -> tuple[str, int | None]:

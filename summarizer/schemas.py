@@ -7,6 +7,7 @@ as loaded (for HTML and PDF, the extracted text), through the cleaning offset ma
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -198,3 +199,12 @@ class Quote(BaseModel):
     """A grounding repair's answer: the evidence for one fact, or an empty string."""
 
     evidence: str
+
+
+@lru_cache(maxsize=64)
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON schema, built once: pydantic rebuilds it on every call otherwise.
+
+    Callers must not change the dict they get.
+    """
+    return model.model_json_schema()
