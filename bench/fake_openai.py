@@ -22,7 +22,7 @@ import json
 import re
 from typing import Any
 
-from summarizer.chunking import estimate_tokens
+from summarizer.chunking import estimate_tokens, split_sentences
 
 STATS = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "max_in_flight": 0}
 _in_flight = 0
@@ -50,9 +50,13 @@ def _document(text: str) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    body = text.strip().split("\n")
-    line = next((b for b in body if len(b) > 20), body[0] if body else "")
-    return re.split(r"(?<=[。！？.!?])\s", line, maxsplit=1)[0].strip()
+    """The first sentence of 20 characters or more, as a careful model would quote it."""
+    spans = split_sentences(text)
+    sentence = next(
+        (text[a:b] for a, b in spans if b - a >= 20),
+        text[spans[0][0] : spans[0][1]] if spans else "",
+    )
+    return sentence.strip()
 
 
 def answer(request: dict[str, Any]) -> str:

@@ -129,7 +129,12 @@ def main() -> None:
     "--prompt", "prompt_pins", multiple=True, help="Pin a prompt version, NAME@vN; repeatable."
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--chunk-tokens", type=int, default=None, help="Token budget per chunk.")
+@click.option(
+    "--chunk-tokens",
+    type=int,
+    default=None,
+    help="Token budget per chunk [default: what the context window leaves; 1500 offline].",
+)
 @click.option(
     "--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks."
 )

@@ -4,7 +4,7 @@ This is the only module that reads the environment. The config file is TOML in t
 config directory (or `SUMMARIZER_CONFIG`); top-level keys are defaults, and
 `[profiles.NAME]` tables override them when `--profile NAME` is given:
 
-    chunk_tokens = 1500
+    chunk_tokens = 3000
 
     [profiles.ollama]
     base_url = "http://localhost:11434/v1"
@@ -44,7 +44,13 @@ class Settings(BaseModel):
     base_url: str | None = None
     model: str | None = None
     api_key: SecretStr | None = None
-    chunk_tokens: int = Field(default=1500, ge=64, le=1_000_000)
+    chunk_tokens: int | None = Field(
+        default=None,
+        ge=64,
+        le=1_000_000,
+        description="Token budget per chunk; by default the extractive engine uses 1500 and the "
+        "llm engine as much as the model's context window leaves after the prompt and answer.",
+    )
     chunk_overlap: int = Field(default=64, ge=0)
     profile: str | None = None
 

@@ -66,6 +66,7 @@ LANGUAGE_NAMES = {
     "es": "Spanish",
 }
 _MIN_CHUNK_TOKENS = 128
+EXTRACTIVE_CHUNK_TOKENS = 1500  # the extractive engine only reports chunks
 _MARGIN_TOKENS = 64
 
 
@@ -130,7 +131,9 @@ async def asummarize_document(
     if engine == "extractive":
         with timings.stage("chunk"):
             chunks = chunk_text(
-                cleaned.text, budget=settings.chunk_tokens, overlap=settings.chunk_overlap
+                cleaned.text,
+                budget=settings.chunk_tokens or EXTRACTIVE_CHUNK_TOKENS,
+                overlap=settings.chunk_overlap,
             )
         with timings.stage("summarize"):
             result = extractive.summarize(cleaned.text, lang)
@@ -294,7 +297,12 @@ def _as_data(text: str) -> str:
 
 
 def _chunk_budget(run: Run, settings: Settings) -> int:
-    """The largest chunk whose notes request still fits the context window."""
+    """The largest chunk whose notes request still fits the context window.
+
+    Chunks fill the window unless --chunk-tokens says less: a document that fits is read
+    whole in one call, and a longer one takes the fewest map calls (and prompt overheads)
+    the model allows, where fixed-size splitters pay for many small ones.
+    """
     empty = _notes_request(run, "", 1, 1)
     overhead = run.llm.fits(empty, ChunkNotes)
     room = run.llm.context_window - overhead - empty.max_tokens - _MARGIN_TOKENS
@@ -303,7 +311,7 @@ def _chunk_budget(run: Run, settings: Settings) -> int:
             f"the context window ({run.llm.context_window} tokens) leaves no room for document text; "
             "use a model with a larger window or pass --context-window if the server's is larger"
         )
-    return min(settings.chunk_tokens, room)
+    return min(settings.chunk_tokens or room, room)
 
 
 async def _map(
