@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,6 +121,19 @@ def _words(text: str) -> set[str]:
     grams = {cjk[i : i + 2] for i in range(len(cjk) - 1)}
     words = set(re.findall(r"[a-z0-9%$]+(?:[.,][0-9]+)*", lowered)) - _STOPWORDS
     return grams | words
+
+
+def likely_sentences(
+    statement: str, text: str, spans: Sequence[tuple[int, int]], *, keep: int = 6
+) -> str:
+    """The `keep` sentences of `text` sharing most words, bigrams or numbers with the
+    statement, in their document order; the whole text when none shares anything."""
+    said = _words(statement)
+    scored = [(len(said & _words(text[a:b])), a, b) for a, b in spans]
+    best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))[:keep]
+    if not best:
+        return text
+    return "\n".join(text[a:b] for _, a, b in sorted(best, key=lambda s: s[1]))
 
 
 def supports(statement: str, evidence: str, *, threshold: float = 0.15) -> bool:

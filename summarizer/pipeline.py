@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from summarizer import cleaning, documents, extractive, grounding, language, prompts
 from summarizer.cache import Cache, key
-from summarizer.chunking import Chunk, chunk_text
+from summarizer.chunking import Chunk, chunk_text, split_sentences
 from summarizer.config import Settings
 from summarizer.errors import ContextOverflow, EmptyDocument, OutputTruncated
 from summarizer.schemas import (
@@ -456,13 +456,19 @@ def _locate(run: Run, chunk: Chunk, statement: str, quote: str) -> tuple[int, in
 
 
 async def _repair(run: Run, chunk: Chunk, note: NoteFact) -> tuple[int, int] | None:
-    """One targeted re-ask, at the repair prompt's own (non-zero) temperature."""
+    """One targeted re-ask, at the repair prompt's own (non-zero) temperature.
+
+    It shows the model only the chunk's sentences most like the statement, not the whole
+    chunk: a few hundred tokens instead of a chunk's worth per repair, and an easier
+    choice for a small model. The quote is still located in the whole chunk.
+    """
     from summarizer.llm import Request
 
     prompt = run.repair_prompt
     p = prompt.parameters
+    excerpt = grounding.likely_sentences(note.statement, chunk.text, split_sentences(chunk.text))
     request = Request(
-        prompt.render(text=_as_data(chunk.text), statement=note.statement),
+        prompt.render(text=_as_data(excerpt), statement=note.statement),
         p.temperature,
         p.max_tokens,
         p.seed,
