@@ -20,11 +20,19 @@ import argparse
 import asyncio
 import json
 import re
+import time
 from typing import Any
 
-from summarizer.chunking import estimate_tokens, split_sentences
+from summarizer.chunking import TokenCosts, estimate_tokens, split_sentences
 
-STATS = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "max_in_flight": 0}
+STATS: dict[str, float] = {
+    "requests": 0,
+    "prompt_tokens": 0,
+    "completion_tokens": 0,
+    "max_in_flight": 0,
+    "first_request": 0.0,
+    "last_answer": 0.0,  # time.monotonic(), for the busy span
+}
 _in_flight = 0
 FIXED = json.dumps(
     {
@@ -51,6 +59,7 @@ def _document(text: str) -> str:
 
 def _first_sentence(text: str) -> str:
     """The first sentence of 20 characters or more, as a careful model would quote it."""
+    text = text[:4000]  # the first sentence is near the start; keep the double's own work small
     spans = split_sentences(text)
     sentence = next(
         (text[a:b] for a, b in spans if b - a >= 20),
@@ -88,9 +97,14 @@ def answer(request: dict[str, Any]) -> str:
     )
 
 
+def _tokens(text: str) -> int:
+    """summarizer's estimate, vectorised for long prompts so the double adds no latency of its own."""
+    return TokenCosts(text).cost(0, len(text)) if len(text) > 2000 else estimate_tokens(text)
+
+
 def chat_response(request: dict[str, Any]) -> bytes:
     content = answer(request)
-    prompt = sum(estimate_tokens(str(m.get("content", ""))) for m in request.get("messages", []))
+    prompt = sum(_tokens(str(m.get("content", ""))) for m in request.get("messages", []))
     completion = estimate_tokens(content)
     STATS["prompt_tokens"] += prompt
     STATS["completion_tokens"] += completion
@@ -150,6 +164,7 @@ async def handle(
                 payload = json.dumps(STATS).encode()
             elif path.startswith("/v1/chat/completions") and method == "POST":
                 STATS["requests"] += 1
+                STATS["first_request"] = STATS["first_request"] or time.monotonic()
                 _in_flight += 1
                 STATS["max_in_flight"] = max(STATS["max_in_flight"], _in_flight)
                 try:
@@ -158,6 +173,7 @@ async def handle(
                     payload = FIXED if fixed else chat_response(json.loads(body or b"{}"))
                 finally:
                     _in_flight -= 1
+                    STATS["last_answer"] = time.monotonic()
             else:
                 status, payload = 404, b'{"error": {"message": "not found"}}'
             writer.write(

@@ -225,9 +225,10 @@ async def run(
         from summarizer.llm import connect
 
         llm = connect(settings, cache)
-    # Documents in flight are bounded too, so a huge folder is not loaded all at once;
-    # the LLM's own limit bounds the model calls across all of them.
-    documents_in_flight = asyncio.Semaphore(max(2, settings.concurrency * 2))
+    # Documents in flight are bounded too, so a huge folder is not loaded all at once: enough
+    # to keep every request slot busy while documents wait on their merge, and few enough that
+    # their cleaning does not hold back the first requests. The LLM bounds the calls.
+    documents_in_flight = asyncio.Semaphore(settings.concurrency + 8)
 
     def note(kind: str, source: str) -> None:
         if on_event is not None:
@@ -256,6 +257,8 @@ async def run(
         note(kind, item.source)
 
     try:
+        if llm is not None and items:
+            await llm.prepare()  # once, before documents queue up behind its lock
         await asyncio.gather(*(one(item) for item in items))
     finally:
         if llm is not None:

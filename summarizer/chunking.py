@@ -128,7 +128,7 @@ class TokenCosts:
         return int(-(-(int(self._prefix[end]) - int(self._prefix[start])) // 100))
 
 
-_VECTOR_MIN = 50_000  # characters; below this, importing numpy costs more than it saves
+_VECTOR_MIN = 20_000  # characters; below this, importing numpy costs more than it saves
 
 
 class _Direct:

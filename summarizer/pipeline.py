@@ -126,6 +126,7 @@ async def asummarize_document(
     with timings.stage("language"):
         lang = language.detect(cleaned.text)
     title = document.title or cleaning.guess_title(cleaned.text)
+    await asyncio.sleep(0)  # in a batch, let other documents' requests go out between stages
 
     engine = settings.chosen_engine
     if engine == "extractive":

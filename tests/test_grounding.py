@@ -74,5 +74,8 @@ def test_likely_sentences_pick_what_the_statement_is_about() -> None:
 
     text = "The council met on Tuesday. Parks receive $6.2 million. Buses run every 15 minutes. The mayor smiled."
     spans = split_sentences(text)
-    assert likely_sentences("Parks get $6.2 million", text, spans, keep=1) == "Parks receive $6.2 million."
+    assert (
+        likely_sentences("Parks get $6.2 million", text, spans, keep=1)
+        == "Parks receive $6.2 million."
+    )
     assert likely_sentences("完全无关", text, spans) == text  # nothing shared: the whole text
