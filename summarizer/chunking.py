@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from summarizer.cleaning import HAN
@@ -83,31 +84,23 @@ class TokenCosts:
         cp = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
         n = len(cp)
 
-        def between(lo: int, hi: int) -> Any:
-            return (cp >= lo) & (cp <= hi)
-
         def runs(mask: Any) -> tuple[Any, Any]:
             """First index and length of every run of True."""
             edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
             return edges[0::2], edges[1::2] - edges[0::2]
 
-        cjk = (
-            between(0x3040, 0x30FF)
-            | between(0x3400, 0x4DBF)
-            | between(0x4E00, 0x9FFF)
-            | between(0xF900, 0xFAFF)
-            | between(0xAC00, 0xD7AF)
-            | between(0x20000, 0x2FA1F)
-        )
-        letter = between(65, 90) | between(97, 122)
-        digit = between(48, 57)
-        punct = between(33, 47) | between(58, 64) | between(91, 96) | between(123, 126)
-        space = np.isin(cp, _SPACE_CODES) | between(0x2000, 0x200A)
+        # One table lookup classifies every character of the Basic Multilingual Plane.
+        kind = _classes()[np.minimum(cp, 0xFFFF)]
+        astral = cp > 0xFFFF
+        kind[astral] = _SYMBOL_CLASS
+        kind[(cp >= 0x20000) & (cp <= 0x2FA1F)] = _CJK_CLASS
+        cjk, letter, digit = kind == _CJK_CLASS, kind == _LETTER_CLASS, kind == _DIGIT_CLASS
+        punct, space = kind == _PUNCT_CLASS, kind == _SPACE_CLASS
         cost = np.zeros(n, dtype=np.int64)
         cost[cjk] += CJK
         cost[digit] += DIGIT
-        cost[~(cjk | letter | digit | punct | space)] += SYMBOL
-        cost[between(0x10000, 0x1FFFF) | between(0x30000, 0x10FFFF)] += ASTRAL
+        cost[kind == _SYMBOL_CLASS] += SYMBOL
+        cost[astral & ~((cp >= 0x20000) & (cp <= 0x2FFFF))] += ASTRAL
         # Costs of runs go on the run's first character: sentences never cut a run.
         first, length = runs(letter)
         cost[first] += WORD + LONG_WORD * np.maximum(0, length - 8)
@@ -126,6 +119,32 @@ class TokenCosts:
 
     def cost(self, start: int, end: int) -> int:
         return int(-(-(int(self._prefix[end]) - int(self._prefix[start])) // 100))
+
+
+_SYMBOL_CLASS, _CJK_CLASS, _LETTER_CLASS, _DIGIT_CLASS, _PUNCT_CLASS, _SPACE_CLASS = range(6)
+
+
+@lru_cache(maxsize=1)
+def _classes() -> Any:
+    """The character class of every code point below 0x10000, as estimate_tokens sees them."""
+    import numpy as np
+
+    table = np.full(0x10000, _SYMBOL_CLASS, dtype=np.uint8)
+    for lo, hi in (
+        (0x3040, 0x30FF),
+        (0x3400, 0x4DBF),
+        (0x4E00, 0x9FFF),
+        (0xF900, 0xFAFF),
+        (0xAC00, 0xD7AF),
+    ):
+        table[lo : hi + 1] = _CJK_CLASS
+    table[65:91] = table[97:123] = _LETTER_CLASS
+    table[48:58] = _DIGIT_CLASS
+    for lo, hi in ((33, 47), (58, 64), (91, 96), (123, 126)):
+        table[lo : hi + 1] = _PUNCT_CLASS
+    table[_SPACE_CODES] = _SPACE_CLASS
+    table[0x2000:0x200B] = _SPACE_CLASS
+    return table
 
 
 _VECTOR_MIN = 20_000  # characters; below this, importing numpy costs more than it saves
