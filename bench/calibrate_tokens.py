@@ -10,7 +10,7 @@ that heuristic is calibrated against: it sends every text in
 model's real tokenizer produces, under a label, in
 ``tests/data/token_calibration.json``. Other labels already in the file are kept.
 
-Re-run (with the servers from ``/work/shared/tools/llm-server`` answering)::
+Re-run (with the servers from ``../shared/tools/llm-server`` answering)::
 
     python3 bench/calibrate_tokens.py --base-url http://127.0.0.1:8080 --name qwen2.5-coder-1.5b
     python3 bench/calibrate_tokens.py --base-url http://127.0.0.1:8081 --name smollm2-135m

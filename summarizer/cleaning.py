@@ -297,21 +297,7 @@ _SOURCE = re.compile(
     re.I,
 )
 _ROLES = frozenset(
-    [
-        "记者",
-        "記者",
-        "通讯员",
-        "通訊員",
-        "实习生",
-        "實習生",
-        "编辑",
-        "編輯",
-        "作者",
-        "摄影",
-        "攝影",
-        "责任编辑",
-        "責任編輯",
-    ]
+    "记者 記者 通讯员 通訊員 实习生 實習生 编辑 編輯 作者 摄影 攝影 责任编辑 責任編輯".split()
 )
 _ENGLISH_DATE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}", re.I

@@ -18,44 +18,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _ENGLISH = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "a",
-        "is",
-        "that",
-        "for",
-        "on",
-        "with",
-        "as",
-        "was",
-        "by",
-        "at",
-        "it",
-        "are",
-        "from",
-        "be",
-        "this",
-        "have",
-        "has",
-        "an",
-        "which",
-        "or",
-        "were",
-        "will",
-        "not",
-        "its",
-        "their",
-        "said",
-        "they",
-        "been",
-        "but",
-        "more",
-        "than",
-    ]
+    "the of and to in a is that for on with as was by at it are from be this have has an "
+    "which or were will not its their said they been but more than".split()
 )
 _SAMPLE = 20000
 

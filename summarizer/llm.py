@@ -455,18 +455,12 @@ class LLM:
         if self.mode in (Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA):
             return await self._ask_enforced(request, response_model)
         kwargs: dict[str, Any] = {
-            "model": self.model,
+            **self._sampling(request),
             "messages": request.messages,
             "response_model": _prepared(response_model),
             "max_retries": self.settings.reasks,
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
             "strict": False,
         }
-        if request.seed is not None:
-            kwargs["seed"] = request.seed
-        if request.labels:
-            kwargs["extra_headers"] = {"X-Summarizer-Prompt": " ".join(request.labels)}
         client = self._client(self.mode)
 
         async def call() -> T:
@@ -489,6 +483,19 @@ class LLM:
 
         answer: T = await self._with_retries(call)
         return answer
+
+    def _sampling(self, request: Request) -> dict[str, Any]:
+        """The create() arguments every OpenAI-protocol request shares."""
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+        }
+        if request.seed is not None:
+            kwargs["seed"] = request.seed
+        if request.labels:
+            kwargs["extra_headers"] = {"X-Summarizer-Prompt": " ".join(request.labels)}
+        return kwargs
 
     async def _validated(
         self,
@@ -535,16 +542,7 @@ class LLM:
             }
         else:
             response_format = {"type": "json_object", "schema": schema}
-        kwargs: dict[str, Any] = {
-            "model": self.model,
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-            "response_format": response_format,
-        }
-        if request.seed is not None:
-            kwargs["seed"] = request.seed
-        if request.labels:
-            kwargs["extra_headers"] = {"X-Summarizer-Prompt": " ".join(request.labels)}
+        kwargs = {**self._sampling(request), "response_format": response_format}
 
         async def send(messages: list[dict[str, str]]) -> str:
             try:

@@ -38,6 +38,7 @@ def rendered(console: Console) -> str:
 
 import difflib  # noqa: E402
 import json  # noqa: E402
+import re  # noqa: E402
 from typing import Any  # noqa: E402
 
 import yaml  # noqa: E402
@@ -100,6 +101,21 @@ def json_body_matcher(request: Any, recorded: Any) -> None:
         raise AssertionError("request body differs:\n" + "\n".join(list(diff)[:40]))
 
 
+_HOME_PATH = re.compile(r"/(?:root|home/[^/\s\"']+)/")
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """Server tracebacks in error bodies name the recording machine's paths: keep them out."""
+    body = response.get("body", {}).get("string")
+    if isinstance(body, bytes):  # keep the type vcrpy gave: replay expects bytes back
+        response["body"]["string"] = _HOME_PATH.sub("~/", body.decode("utf-8", "replace")).encode(
+            "utf-8"
+        )
+    elif isinstance(body, str):
+        response["body"]["string"] = _HOME_PATH.sub("~/", body)
+    return response
+
+
 def pytest_recording_configure(config: Any, vcr: Any) -> None:
     vcr.register_serializer("yaml", Utf8Yaml)
     vcr.register_matcher("prompt", prompt_matcher)
@@ -130,4 +146,5 @@ def vcr_config() -> dict[str, Any]:
         ],
         "match_on": ["method", "scheme", "host", "port", "path", "query", "prompt", "json_body"],
         "decode_compressed_response": True,
+        "before_record_response": scrub_response,
     }
