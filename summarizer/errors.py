@@ -13,7 +13,6 @@
     │   └── PromptError            a prompt file that is missing, malformed, or out of bounds
     ├── ModelError                 the model endpoint could not give a usable answer
     │   ├── EndpointError          unreachable, timing out, or failing after every retry
-    │   ├── UnsupportedMode        no structured-output mode works on this endpoint
     │   ├── ContextOverflow        a request that cannot fit the context window (never sent)
     │   ├── OutputTruncated        the answer hit max_tokens even with a larger budget
     │   └── InvalidOutput          schema-invalid after the bounded re-asks
@@ -84,10 +83,6 @@ class ModelError(SummarizerError):
 
 
 class EndpointError(ModelError):
-    pass
-
-
-class UnsupportedMode(ModelError):
     pass
 
 
