@@ -361,6 +361,12 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write(path: Path, text: str) -> None:
     """Write through a temporary file and rename, so a failed write leaves the old file."""
     directory = path.parent if str(path.parent) else Path(".")
@@ -371,6 +377,7 @@ def _write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a result file is an ordinary file
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)

@@ -63,6 +63,7 @@ def test_output_file_and_format_from_suffix(runner: CliRunner, tmp_path: Path) -
     result = runner.invoke(main, ["summarize", str(ZH), "-o", str(out)])
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(out.read_text(encoding="utf-8"))["title"]
+    assert out.stat().st_mode & 0o644 == 0o644, "an ordinary, readable file"
     md = tmp_path / "result.md"
     assert runner.invoke(main, ["summarize", str(ZH), "-o", str(md)]).exit_code == 0
     assert md.read_text(encoding="utf-8").startswith("# ")
