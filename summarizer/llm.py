@@ -429,10 +429,26 @@ class LLM:
             )
         return prompt
 
+    async def _check_fit(self, request: Request, response_model: type[BaseModel]) -> None:
+        """fits(), with the server's own count as the last word when the estimate says no.
+
+        The estimate leans high on purpose; a server that tokenizes can still let a
+        request through that the estimate alone would refuse.
+        """
+        try:
+            self.fits(request, response_model)
+        except ContextOverflow:
+            exact = await self.count_tokens("\n".join(m["content"] for m in request.messages))
+            if exact is None:
+                raise
+            overhead = _MESSAGE_OVERHEAD * len(request.messages) + _schema_tokens(response_model)
+            if exact + overhead + request.max_tokens > self.context_window:
+                raise
+
     async def ask(self, request: Request, response_model: type[T]) -> T:
         """A validated answer; a truncated one is asked again once with room to finish."""
         assert self.mode is not None, "call prepare() first"
-        self.fits(request, response_model)
+        await self._check_fit(request, response_model)
         try:
             return await self._ask(request, response_model)
         except OutputTruncated:
@@ -441,7 +457,7 @@ class LLM:
                 request.messages, request.temperature, larger, request.seed, request.labels
             )
             try:
-                self.fits(retry, response_model)
+                await self._check_fit(retry, response_model)
             except ContextOverflow as e:
                 raise OutputTruncated(
                     f"answer hit max_tokens={request.max_tokens}; no room for more"

@@ -368,7 +368,9 @@ async def _notes(run: Run, chunk: Chunk, parts: int) -> tuple[ChunkNotes, list[F
 
 async def _split_and_retry(run: Run, chunk: Chunk, parts: int) -> tuple[ChunkNotes, list[Fact]]:
     """An answer too long for max_tokens: summarize the chunk's halves instead."""
-    halves = chunk_text(chunk.text, budget=max(_MIN_CHUNK_TOKENS, chunk.tokens // 2))
+    halves = chunk_text(chunk.text, budget=max(1, chunk.tokens // 2))
+    if len(halves) < 2:  # nothing smaller to try: the answer is simply too long
+        raise OutputTruncated(f"{chunk.id}: the notes do not fit max_tokens even for this chunk")
     results = []
     for half in halves:
         moved = Chunk(
@@ -380,24 +382,19 @@ async def _split_and_retry(run: Run, chunk: Chunk, parts: int) -> tuple[ChunkNot
             half.tokens,
         )
         results.append(await _notes(run, moved, parts))
-    notes = ChunkNotes(
-        summary=" ".join(n.summary for n, _ in results),
-        key_points=[p for n, _ in results for p in n.key_points][:5],
-        facts=[f for n, _ in results for f in n.facts][:8],
-        entities=_merge_note_entities([n for n, _ in results]),
+    # ChunkNotes trims the lists to its own limits, as it does for a model's answer.
+    notes = ChunkNotes.model_validate(
+        {
+            "summary": " ".join(n.summary for n, _ in results),
+            "key_points": [p for n, _ in results for p in n.key_points],
+            "facts": [f for n, _ in results for f in n.facts],
+            "entities": {
+                kind: list(dict.fromkeys(x for n, _ in results for x in getattr(n.entities, kind)))
+                for kind in ("people", "organizations", "places")
+            },
+        }
     )
     return notes, [f for _, fs in results for f in fs]
-
-
-def _merge_note_entities(notes: list[ChunkNotes]) -> Any:
-    merged = notes[0].entities.model_copy(deep=True)
-    for n in notes[1:]:
-        merged.people += [p for p in n.entities.people if p not in merged.people]
-        merged.organizations += [
-            o for o in n.entities.organizations if o not in merged.organizations
-        ]
-        merged.places += [p for p in n.entities.places if p not in merged.places]
-    return merged
 
 
 async def _ground(

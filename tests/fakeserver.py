@@ -95,9 +95,12 @@ def ollama_body(reply: Reply) -> bytes:
 class FakeServer:
     """Serves /v1/models and /v1/chat/completions; `requests` logs every chat request body."""
 
-    def __init__(self, script: Script, *, ollama: bool = False) -> None:
+    def __init__(self, script: Script, *, ollama: bool = False, tokenizer: bool = False) -> None:
         self.script = script
         self.ollama = ollama  # also speak Ollama's native /api/version, /api/show and /api/chat
+        self.tokenizer = (
+            tokenizer  # pose as llama-cpp-python: /extras/tokenize, 1 token per 4 chars
+        )
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -130,7 +133,7 @@ class FakeServer:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/") == "/v1/models":
-                    owner = "library" if server.ollama else "fake"
+                    owner = "library" if server.ollama else "me" if server.tokenizer else "fake"
                     models = {"object": "list", "data": [{"id": MODEL, "owned_by": owner}]}
                     self._send(200, json.dumps(models).encode())
                 elif server.ollama and self.path == "/api/version":
@@ -141,6 +144,10 @@ class FakeServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 request = json.loads(self.rfile.read(length) or b"{}")
+                if server.tokenizer and self.path == "/extras/tokenize":
+                    tokens = list(range(len(str(request.get("input", ""))) // 4))
+                    self._send(200, json.dumps({"tokens": tokens}).encode())
+                    return
                 if server.ollama and self.path == "/api/show":
                     info = {"general.architecture": "qwen2", "qwen2.context_length": 32768}
                     self._send(200, json.dumps({"model_info": info}).encode())
@@ -175,8 +182,8 @@ class FakeServer:
 
 
 @contextmanager
-def serve(script: Script, *, ollama: bool = False) -> Iterator[FakeServer]:
-    server = FakeServer(script, ollama=ollama)
+def serve(script: Script, *, ollama: bool = False, tokenizer: bool = False) -> Iterator[FakeServer]:
+    server = FakeServer(script, ollama=ollama, tokenizer=tokenizer)
     server.thread.start()
     try:
         yield server
@@ -230,3 +237,8 @@ def notes_for(request: dict[str, Any]) -> str:
 
 def well_behaved(request: dict[str, Any]) -> Reply:
     return Reply(content=notes_for(request))
+
+
+def endpoint_args(server: FakeServer) -> list[str]:
+    """The CLI flags that point a run at the double, with the mode forced and no cache."""
+    return ["--base-url", server.base_url, "--model", MODEL, "--mode", "json_object", "--no-cache"]

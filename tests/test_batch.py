@@ -17,7 +17,7 @@ from summarizer.config import Settings
 from summarizer.schemas import DocumentSummary
 
 from .conftest import EXAMPLES
-from .fakeserver import MODEL, Reply, document_of, notes_for, serve
+from .fakeserver import Reply, document_of, endpoint_args, notes_for, serve
 
 
 def doc_text(i: int) -> str:
@@ -214,13 +214,7 @@ def test_sigkill_mid_run_then_resume_gives_each_document_once(tmp_path: Path) ->
             "-o",
             str(out),
             "-q",
-            "--base-url",
-            server.base_url,
-            "--model",
-            MODEL,
-            "--mode",
-            "json_object",
-            "--no-cache",
+            *endpoint_args(server),
         ]
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         assert stuck.wait(timeout=60), "the run never reached DOC-5"

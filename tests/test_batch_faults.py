@@ -187,3 +187,33 @@ def test_wrong_chinese_script_is_converted(tmp_path: Path) -> None:
     assert record["summary"] == "雲和區公所編列經費。"
     assert chinese_script(record["summary"] + record["key_points"][0]) == "zh-Hant"
     assert record["facts"][0]["evidence"] == "編列新臺幣3,500萬元"
+
+
+def test_an_answer_too_long_for_a_chunk_is_retried_on_its_halves(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sentences = [f"Sentence {i} says the council approved {i + 2} parks in 2026." for i in range(6)]
+    (folder / "long.txt").write_text(" ".join(sentences) + "\n")
+
+    def script(request: dict[str, Any]) -> Reply:
+        if len(document_of(request)) > 200:  # the whole chunk: never room enough to answer
+            return Reply(content='{"summary": "cut', finish_reason="length")
+        return Reply(content=notes_for(request))
+
+    out = tmp_path / "out.jsonl"
+    with serve(script) as server:
+        settings = Settings(
+            base_url=server.base_url, model=MODEL, mode="json_object", cache=False, backoff=0.0
+        )
+        sink = batch.JsonlSink(out)
+        report = asyncio.run(batch.run([str(folder)], settings, sink))
+        sink.close()
+        sizes = [len(document_of(r)) for r in server.requests]
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert report.done == 1, record.get("error")
+    assert sizes[0] > 200 and all(
+        size <= 200 for size in sizes[2:]
+    )  # whole, whole x2 budget, halves
+    assert len(record["facts"]) >= 2 and all(
+        f["evidence"] in (folder / "long.txt").read_text() for f in record["facts"]
+    )

@@ -136,23 +136,10 @@ def test_prompts_list_and_show(runner: CliRunner) -> None:
 
 
 def test_llm_engine_through_an_endpoint(runner: CliRunner, tmp_path: Path) -> None:
-    from .fakeserver import MODEL, serve, well_behaved
+    from .fakeserver import MODEL, endpoint_args, serve, well_behaved
 
     with serve(well_behaved) as server:
-        args = [
-            "summarize",
-            str(ZH),
-            "-f",
-            "json",
-            "--base-url",
-            server.base_url,
-            "--model",
-            MODEL,
-            "--mode",
-            "json_object",
-            "--no-cache",
-        ]
-        result = runner.invoke(main, args)
+        result = runner.invoke(main, ["summarize", str(ZH), "-f", "json", *endpoint_args(server)])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     meta = data["metadata"]
@@ -183,7 +170,7 @@ def test_environment_selects_the_llm_engine(
 
 
 def test_wrong_chinese_script_is_converted_not_reasked(runner: CliRunner, tmp_path: Path) -> None:
-    from .fakeserver import MODEL, Reply, serve
+    from .fakeserver import Reply, endpoint_args, serve
 
     doc = tmp_path / "hant.txt"
     doc.write_text(
@@ -206,22 +193,7 @@ def test_wrong_chinese_script_is_converted_not_reasked(runner: CliRunner, tmp_pa
         ensure_ascii=False,
     )
     with serve(lambda request: Reply(content=simplified)) as server:
-        result = runner.invoke(
-            main,
-            [
-                "summarize",
-                str(doc),
-                "-f",
-                "json",
-                "--base-url",
-                server.base_url,
-                "--model",
-                MODEL,
-                "--mode",
-                "json_object",
-                "--no-cache",
-            ],
-        )
+        result = runner.invoke(main, ["summarize", str(doc), "-f", "json", *endpoint_args(server)])
         calls = len(server.requests)
     data = json.loads(result.stdout)
     assert data["language"] == "zh-Hant"

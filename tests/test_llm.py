@@ -163,25 +163,38 @@ def test_empty_choices_is_retried_then_reported() -> None:
     assert isinstance(error, EndpointError) and "empty choices" in str(error)
 
 
+def ask_long(base_url: str, chars: int) -> Any:
+    settings = Settings(base_url=base_url, model=MODEL, mode="json_object", context_window=512)
+
+    async def run() -> Any:
+        llm = LLM(settings, Cache(None))
+        try:
+            await llm.prepare()
+            return await llm.ask(
+                Request([{"role": "user", "content": "字" * chars}], max_tokens=64), Answer
+            )
+        finally:
+            await llm.aclose()
+
+    return asyncio.run(run())
+
+
 def test_a_request_that_cannot_fit_is_never_sent() -> None:
-    with serve(sequence(GOOD)) as server:
-        settings = Settings(
-            base_url=server.base_url, model=MODEL, mode="json_object", context_window=512
-        )
-
-        async def run() -> None:
-            llm = LLM(settings, Cache(None))
-            try:
-                await llm.prepare()
-                await llm.ask(
-                    Request([{"role": "user", "content": "字" * 600}], max_tokens=64), Answer
-                )
-            finally:
-                await llm.aclose()
-
-        with pytest.raises(ContextOverflow, match="context window is 512"):
-            asyncio.run(run())
+    with (
+        serve(sequence(GOOD)) as server,
+        pytest.raises(ContextOverflow, match="context window is 512"),
+    ):
+        ask_long(server.base_url, 600)
     assert server.requests == []
+
+
+def test_the_servers_own_count_overrules_a_pessimistic_estimate() -> None:
+    # The double's tokenizer counts 1 token per 4 characters; the estimate, ~1.1 per character.
+    with serve(sequence(GOOD), tokenizer=True) as server:
+        assert is_five(ask_long(server.base_url, 600))  # estimate ~670: too big; exact 150: fits
+        with pytest.raises(ContextOverflow):
+            ask_long(server.base_url, 2400)  # exact 600: too big either way
+    assert len(server.requests) == 1
 
 
 def probe_script(accept: set[str]) -> Any:
