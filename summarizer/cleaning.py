@@ -17,17 +17,21 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 from summarizer.schemas import Byline, CleaningReport, CleaningStep
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SENTENCE_END = "。！？!?…"
+_PROSE_END = _SENTENCE_END + "."
 _SAMPLE_CHARS = 60
 _MAX_SAMPLES = 3
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
+    """Replace text[start:end]; a tuple, since a 100 MB page can need millions of them."""
+
     start: int
     end: int
     replacement: str = ""
@@ -70,27 +74,34 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
     exact: list[bool] = []
     new_pos = 0
     old_pos = 0
-
-    def keep(old_start: int, old_end: int, replacement: str | None) -> None:
-        nonlocal new_pos
-        piece = text[old_start:old_end] if replacement is None else replacement
-        if not piece:
-            return
-        new_starts.append(new_pos)
-        old_starts.append(old_start)
-        old_lens.append(old_end - old_start)
-        exact.append(replacement is None or len(replacement) == old_end - old_start)
-        pieces.append(piece)
-        new_pos += len(piece)
-
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.start < old_pos:
+    for start, end, replacement, _ in sorted(edits, key=_SPAN):
+        if start < old_pos:
             continue
-        keep(old_pos, edit.start, None)
-        keep(edit.start, edit.end, edit.replacement)
-        old_pos = edit.end
-    keep(old_pos, len(text), None)
+        if start > old_pos:  # the text kept before the edit
+            new_starts.append(new_pos)
+            old_starts.append(old_pos)
+            old_lens.append(start - old_pos)
+            exact.append(True)
+            pieces.append(text[old_pos:start])
+            new_pos += start - old_pos
+        if replacement:
+            new_starts.append(new_pos)
+            old_starts.append(start)
+            old_lens.append(end - start)
+            exact.append(len(replacement) == end - start)
+            pieces.append(replacement)
+            new_pos += len(replacement)
+        old_pos = end
+    if old_pos < len(text):
+        new_starts.append(new_pos)
+        old_starts.append(old_pos)
+        old_lens.append(len(text) - old_pos)
+        exact.append(True)
+        pieces.append(text[old_pos:])
     return "".join(pieces), OffsetMap(new_starts, old_starts, old_lens, exact, len(text))
+
+
+_SPAN = itemgetter(0, 1)
 
 
 @dataclass(frozen=True)
@@ -120,9 +131,18 @@ class CleanedText:
 
 Step = Callable[[str, Byline], list[Edit]]
 
-_FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ％]")
-_ODD_SPACE = re.compile(r"[\u00a0\u2002-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ODD_SPACE = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_FULLWIDTH = "０１２３４５６７８９％" + "".join(
+    chr(c) for c in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+)
+# Each character's place in the report (line breaks first) and what it becomes.
+_NORMAL_FORMS = {
+    **dict.fromkeys(_INVISIBLE, (1, "")),
+    **dict.fromkeys(_ODD_SPACE, (2, " ")),
+    **{c: (3, chr(ord(c) - 0xFEE0)) for c in _FULLWIDTH},
+}
+_NORMALIZE = re.compile(f"[\r{_INVISIBLE}{_ODD_SPACE}{_FULLWIDTH}]")  # one class scans fastest
 
 
 def normalize(text: str, byline: Byline) -> list[Edit]:
@@ -131,21 +151,29 @@ def normalize(text: str, byline: Byline) -> list[Edit]:
     Full-width punctuation stays: it is correct Chinese typography, and rewriting it would
     change quotes the model must copy verbatim.
     """
-    edits = [Edit(m.start(), m.end(), "\n", "normalization") for m in re.finditer(r"\r\n?", text)]
-    edits += [Edit(m.start(), m.end(), "", "normalization") for m in _INVISIBLE.finditer(text)]
-    edits += [Edit(m.start(), m.end(), " ", "normalization") for m in _ODD_SPACE.finditer(text)]
-    edits += [
-        Edit(m.start(), m.end(), chr(ord(m.group()) - 0xFEE0), "normalization")
-        for m in _FULLWIDTH.finditer(text)
-    ]
-    return edits
+    kind = "normalization"
+    groups: tuple[list[Edit], ...] = ([], [], [], [])
+    for m in _NORMALIZE.finditer(text):  # one pass; the report lists the groups in order
+        start = m.start()
+        found = text[start]
+        if found == "\r":
+            end = start + 1 + text.startswith("\n", start + 1)
+            groups[0].append(Edit(start, end, "\n", kind))
+        else:
+            group, replacement = _NORMAL_FORMS[found]
+            groups[group].append(Edit(start, start + 1, replacement, kind))
+    return [edit for group in groups for edit in group]
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _SYLLABLE = rf"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv{_TONED}]{{1,4}}(?:ng|n|r)?"
 # The bracket comes first and the lookbehind second, so the regex engine can skip ahead to
-# brackets instead of trying the lookbehind at every character.
-_PINYIN = re.compile(rf"[(（](?<=[{HAN}][(（])(?=[a-zü{_TONED}]*[{_TONED}])({_SYLLABLE})[)）]")
+# brackets instead of trying the lookbehind at every character; one pattern per bracket, as
+# the engine skips ahead to a literal character much faster than to a class of them.
+_PINYIN = tuple(
+    re.compile(rf"{bracket}(?<=[{HAN}]{bracket})(?=[a-zü{_TONED}]*[{_TONED}])({_SYLLABLE})[)）]")
+    for bracket in (r"\(", "（")
+)
 
 
 def pinyin_artifacts(text: str, byline: Byline) -> list[Edit]:
@@ -154,7 +182,8 @@ def pinyin_artifacts(text: str, byline: Byline) -> list[Edit]:
     Only a single tone-marked syllable right after a Han character counts, so real
     parentheticals such as `(2025年)` or `(含里辦公處)` stay.
     """
-    return [Edit(m.start(), m.end(), "", "pinyin_artifacts") for m in _PINYIN.finditer(text)]
+    found = sorted(m.span() for pattern in _PINYIN for m in pattern.finditer(text))
+    return [Edit(start, end, "", "pinyin_artifacts") for start, end in found]
 
 
 def _iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
@@ -268,12 +297,25 @@ def page_chrome(text: str, byline: Byline) -> list[Edit]:
     """Whole lines of page furniture: link farms, share bars, credits, related-link blocks."""
     edits: list[Edit] = []
     in_related = False
-    for start, end, line in _iter_lines(text):
+    end = 0
+    for raw in text.splitlines(keepends=True):
+        start, end = end, end + len(raw)
+        line = raw.strip()
+        if (  # the common case first: a paragraph of prose (see `_is_link_farm`)
+            len(line) > 120
+            and line[-1] in _PROSE_END
+            and not _LINKFARM_MARKER.search(line, 0, 40)
+            and not ("|" in line or "丨" in line or "｜" in line or "┃" in line or "¦" in line)
+        ):
+            in_related = False
+            continue
         if not line:
             in_related = False
             continue
         if _is_link_farm(line):
             edits.append(Edit(start, end, "", "link_farm"))
+        elif len(line) > 120:  # too long for chrome, a credit or a related link: prose
+            in_related = False
         elif _is_chrome(line):
             edits.append(Edit(start, end, "", "page_chrome"))
             in_related = bool(_LINK_LIST_HEAD.search(_PIPES.sub("", line)))
@@ -342,10 +384,16 @@ _END_CREDIT = re.compile(
 _NOT_A_NAME = {"完", "全文完", "待续", "待續", "未完待续", "未完待續", "图", "圖", "图片", "圖片"}
 
 
+_CLOSING_BRACKETS = (re.compile(r"\)[ \t]*$", re.M), re.compile(r"）[ \t]*$", re.M))
+
+
 def trailing_credits(text: str, byline: Byline) -> list[Edit]:
     """A reporter's name in brackets closing a paragraph: `……贡献力量。(吴卉)`."""
+    # Only lines that end in a bracket can match; finding those first skips the rest fast.
+    line_ends = sorted({m.end() for pattern in _CLOSING_BRACKETS for m in pattern.finditer(text)})
+    found = (_END_CREDIT.search(text, text.rfind("\n", 0, end) + 1, end) for end in line_ends)
     edits = []
-    for match in _END_CREDIT.finditer(text):
+    for match in (m for m in found if m):
         content = match.group("name").strip()
         if content not in _NOT_A_NAME:
             for name in re.sub(r"^(?:记者|記者|通讯员|通訊員|作者|编辑|編輯)", "", content).split():
@@ -374,49 +422,68 @@ def repeats(text: str, byline: Byline) -> list[Edit]:
     """Later copies of a paragraph already seen, as scrapers and templates duplicate them."""
     seen: set[str] = set()
     edits = []
-    for start, end, line in _iter_lines(text):
+    start = 0
+    for line in text.splitlines(keepends=True):
+        end = start + len(line)
         key = "".join(line.split())
-        if len(key) < 15:
-            continue
-        if key in seen:
-            edits.append(Edit(start, end, "", "repeats"))
-        seen.add(key)
+        if len(key) >= 15:
+            if key in seen:
+                edits.append(Edit(start, end, "", "repeats"))
+            else:
+                seen.add(key)
+        start = end
     return edits
 
 
+# Each pattern starts with literal text, which the regex engine can skip ahead to; a pattern
+# that starts with a class of spaces is tried at every space of a long text.
+_LEAD_SPACE = re.compile(r"\n[ \t\f\v]+")
+_TRAIL_SPACE = re.compile(r"\n(?<=[ \t\f\v]\n)")
 _INNER_SPACE = re.compile(r"(?<=\S)(?:[ \t\f\v]{2,}|\t)(?=\S)")
+# Runs that `_INNER_SPACE` can match hold two spaces or a tab, form feed or vertical tab.
+_INNER_CANDIDATES = tuple(re.compile(f"{lead}[ \\t\\f\\v]*") for lead in ("  ", "\t", "\f", "\v"))
 _BLANK_LINES = re.compile(r"\n(?:[ \t\f\v]*\n){2,}")
 _EDGE_SPACE = " \t\f\v"
 
 
 def whitespace(text: str, byline: Byline) -> list[Edit]:
     """Trim lines, squeeze runs of spaces, and keep at most one blank line between paragraphs."""
-    edits = []
-    inner = []
-    pos = 0
-    for line in text.split("\n"):  # line by line: most lines need no regex at all
-        end = pos + len(line)
-        lead = len(line) - len(line.lstrip(_EDGE_SPACE))
-        if lead:
-            edits.append(Edit(pos, pos + lead, "", "whitespace"))
-        trail = len(line) - len(line.rstrip(_EDGE_SPACE))
-        if trail and trail < len(line) - lead + trail:
-            edits.append(Edit(end - trail, end, "", "whitespace"))
-        if "  " in line or "\t" in line or "\f" in line or "\v" in line:
-            inner += [
-                Edit(pos + m.start(), pos + m.end(), " ", "whitespace")
-                for m in _INNER_SPACE.finditer(line)
-            ]
-        pos = end + 1
-    edits += inner
-    edits += [Edit(m.start(), m.end(), "\n\n", "whitespace") for m in _BLANK_LINES.finditer(text)]
-    lead_all = re.match(r"\s+", text)
+    kind = "whitespace"
+    edits = [Edit(m.start() + 1, m.end(), "", kind) for m in _LEAD_SPACE.finditer(text)]
+    lead = len(text) - len(text.lstrip(_EDGE_SPACE))
+    if lead:
+        edits.append(Edit(0, lead, "", kind))
+    ends = [m.start() for m in _TRAIL_SPACE.finditer(text)]
+    if text[-1:] in _EDGE_SPACE:
+        ends.append(len(text))
+    for end in ends:
+        start = end - 1
+        while start > 0 and text[start - 1] in _EDGE_SPACE:
+            start -= 1
+        if start > 0 and text[start - 1] != "\n":  # not a line of spaces alone: lead took that
+            edits.append(Edit(start, end, "", kind))
+    edits += [Edit(m.start(), m.end(), " ", kind) for m in _inner_spaces(text)]
+    edits += [Edit(m.start(), m.end(), "\n\n", kind) for m in _BLANK_LINES.finditer(text)]
+    lead_all = len(text) - len(text.lstrip())
     if lead_all:
-        edits.append(Edit(0, lead_all.end(), "", "whitespace"))
-    trail_all = re.search(r"\s+$", text)
-    if trail_all and trail_all.start() > 0:
-        edits.append(Edit(trail_all.start(), len(text), "", "whitespace"))
+        edits.append(Edit(0, lead_all, "", kind))
+    trail_all = len(text.rstrip())
+    if 0 < trail_all < len(text):
+        edits.append(Edit(trail_all, len(text), "", kind))
     return edits
+
+
+def _inner_spaces(text: str) -> list[re.Match[str]]:
+    """`_INNER_SPACE.finditer(text)`, tried only where it can match (a run's start)."""
+    runs = set()
+    for pattern in _INNER_CANDIDATES:
+        for m in pattern.finditer(text):
+            start = m.start()
+            while start > 0 and text[start - 1] in _EDGE_SPACE:
+                start -= 1
+            runs.add(start)
+    found = (_INNER_SPACE.match(text, start) for start in sorted(runs))
+    return [m for m in found if m]
 
 
 TEXT_STEPS: tuple[Step, ...] = (

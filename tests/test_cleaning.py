@@ -153,3 +153,52 @@ def test_apply_edits_maps_every_kept_character(text: str, data: st.DataObject) -
 def test_guess_title() -> None:
     assert guess_title("电商服务站开到村口\n正文。") == "电商服务站开到村口"
     assert guess_title("今年,县委统战部坚持服务大局。\n") is None
+
+
+# Some steps look for their patterns only where they can start (a literal character the
+# regex engine skips ahead to); each must find exactly what the plain pattern finds.
+SPACY = st.lists(
+    st.sampled_from(
+        ["a", "中", " ", "  ", "\t", "\f", "\v", "\n", "\n\n", "\u3000", "。", "(", "）"]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@given(SPACY)
+def test_inner_spaces_found_only_at_run_starts_are_all_there_are(text: str) -> None:
+    from summarizer.cleaning import _INNER_SPACE, _inner_spaces
+
+    assert [m.span() for m in _inner_spaces(text)] == [
+        m.span() for m in _INNER_SPACE.finditer(text)
+    ]
+
+
+@given(SPACY)
+def test_line_edges_trimmed_as_line_by_line(text: str) -> None:
+    from summarizer.cleaning import whitespace
+    from summarizer.schemas import Byline
+
+    expected = set()
+    pos = 0
+    for line in text.split("\n"):
+        lead = len(line) - len(line.lstrip(" \t\f\v"))
+        if lead:
+            expected.add((pos, pos + lead))
+        trail = len(line) - len(line.rstrip(" \t\f\v"))
+        if trail and lead < len(line):
+            expected.add((pos + len(line) - trail, pos + len(line)))
+        pos += len(line) + 1
+    found = {(e.start, e.end) for e in whitespace(text, Byline()) if e.replacement == ""}
+    leading = len(text) - len(text.lstrip())
+    trailing = len(text.rstrip())
+    found -= {(0, leading), (trailing, len(text))}  # whole-text edges, asserted below
+    expected -= {(0, leading), (trailing, len(text))}
+    assert found == expected
+
+
+def test_pinyin_and_trailing_credits_with_both_bracket_kinds() -> None:
+    text = "縣委統（tǒng）戰(zhàn)部開會。（記者 林雅婷）\n全文完。(吴卉)\n這是(2025年)的事。\n"
+    cleaned = clean(text)
+    assert cleaned.text == "縣委統戰部開會。\n全文完。\n這是(2025年)的事。"
+    assert cleaned.byline.authors == ["林雅婷", "吴卉"]
