@@ -186,12 +186,22 @@ def pinyin_artifacts(text: str, byline: Byline) -> list[Edit]:
     return [Edit(start, end, "", "pinyin_artifacts") for start, end in found]
 
 
-def _iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end including the newline, stripped content) for every line."""
+_LINES_AT_ONCE = 1 << 16  # characters split into lines at a time
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(start, line with its line break) for every line of `text`.
+
+    The text is split a block at a time: a list of every line of a 100 MB page is another
+    copy of it, and on some machines faulting in that much fresh memory cost more than the
+    work on the lines.
+    """
     pos = 0
-    for line in text.splitlines(keepends=True):
-        yield pos, pos + len(line), line.strip()
-        pos += len(line)
+    while pos < len(text):
+        cut = text.find("\n", pos + _LINES_AT_ONCE) + 1 or len(text)
+        for line in text[pos:cut].splitlines(keepends=True):
+            yield pos, line
+            pos += len(line)
 
 
 _LINKFARM_MARKER = re.compile(r"(蜘蛛池|友情链接|友情鏈接|站群|外链|外鏈)\S{0,6}[:：]")
@@ -297,9 +307,8 @@ def page_chrome(text: str, byline: Byline) -> list[Edit]:
     """Whole lines of page furniture: link farms, share bars, credits, related-link blocks."""
     edits: list[Edit] = []
     in_related = False
-    end = 0
-    for raw in text.splitlines(keepends=True):
-        start, end = end, end + len(raw)
+    for start, raw in _lines(text):
+        end = start + len(raw)
         line = raw.strip()
         if (  # the common case first: a paragraph of prose (see `_is_link_farm`)
             len(line) > 120
@@ -422,16 +431,13 @@ def repeats(text: str, byline: Byline) -> list[Edit]:
     """Later copies of a paragraph already seen, as scrapers and templates duplicate them."""
     seen: set[str] = set()
     edits = []
-    start = 0
-    for line in text.splitlines(keepends=True):
-        end = start + len(line)
+    for start, line in _lines(text):
         key = "".join(line.split())
         if len(key) >= 15:
             if key in seen:
-                edits.append(Edit(start, end, "", "repeats"))
+                edits.append(Edit(start, start + len(line), "", "repeats"))
             else:
                 seen.add(key)
-        start = end
     return edits
 
 
