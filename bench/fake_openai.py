@@ -33,7 +33,7 @@ STATS: dict[str, float] = {
     "max_in_flight": 0,
     "first_request": 0.0,
     "last_answer": 0.0,  # time.monotonic(), for the busy span
-    "last_body_crc32": 0,  # of the last chat request's body: shows two clients sent the same
+    "last_body_crc32": 0,  # of the last chat request's JSON body: shows two clients sent the same
 }
 _in_flight = 0
 FIXED = json.dumps(
@@ -166,7 +166,8 @@ async def handle(
                 payload = json.dumps(STATS).encode()
             elif path.startswith("/v1/chat/completions") and method == "POST":
                 STATS["requests"] += 1
-                STATS["last_body_crc32"] = zlib.crc32(body)
+                canonical = json.dumps(json.loads(body or b"{}"), sort_keys=True)
+                STATS["last_body_crc32"] = zlib.crc32(canonical.encode())
                 STATS["first_request"] = STATS["first_request"] or time.monotonic()
                 _in_flight += 1
                 STATS["max_in_flight"] = max(STATS["max_in_flight"], _in_flight)

@@ -42,6 +42,8 @@ CJK, WORD, LONG_WORD, DIGIT, PUNCT, SYMBOL, ASTRAL, SPACE = 112, 105, 75, 105, 1
 
 def estimate_tokens(text: str) -> int:
     """An upper-leaning estimate of the tokens a modern BPE tokenizer gives `text`."""
+    if len(text) > _ESTIMATE_VECTOR_MIN:  # every request's prompt is counted before it is sent
+        return TokenCosts(text).cost(0, len(text))
     cjk = len(_CJK.findall(text))
     words = letters = long_extra = 0
     for m in _LATIN_WORD.finditer(text):
@@ -197,6 +199,7 @@ def _class_costs() -> Any:
 
 
 _VECTOR_MIN = 20_000  # characters; below this, importing numpy costs more than it saves
+_ESTIMATE_VECTOR_MIN = 2_000  # the same, for one estimate (numpy is loaded by then on the model path)
 
 
 class _Direct:
