@@ -199,7 +199,9 @@ def _class_costs() -> Any:
 
 
 _VECTOR_MIN = 20_000  # characters; below this, importing numpy costs more than it saves
-_ESTIMATE_VECTOR_MIN = 2_000  # the same, for one estimate (numpy is loaded by then on the model path)
+_ESTIMATE_VECTOR_MIN = (
+    2_000  # the same, for one estimate (numpy is loaded by then on the model path)
+)
 
 
 class _Direct:

@@ -49,20 +49,20 @@ class OffsetMap:
         exact: list[bool],
         old_len: int,
     ) -> None:
-        self._new = new_starts
-        self._old = old_starts
-        self._old_lens = old_lens
-        self._exact = exact
-        self._old_len = old_len
+        self.new_starts = new_starts
+        self.old_starts = old_starts
+        self.old_lens = old_lens
+        self.exact = exact
+        self.old_len = old_len
 
     def to_old(self, pos: int) -> int:
-        i = bisect_right(self._new, pos) - 1
+        i = bisect_right(self.new_starts, pos) - 1
         if i < 0:
             return 0
-        offset = pos - self._new[i]
-        if not self._exact[i]:
-            offset = min(offset, self._old_lens[i])
-        return min(self._old[i] + offset, self._old_len)
+        offset = pos - self.new_starts[i]
+        if not self.exact[i]:
+            offset = min(offset, self.old_lens[i])
+        return min(self.old_starts[i] + offset, self.old_len)
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
@@ -129,40 +129,53 @@ class CleanedText:
 
 # --- steps -----------------------------------------------------------------------------
 
-Step = Callable[[str, Byline], list[Edit]]
+
+@dataclass
+class Context:
+    """What the steps share besides the text.
+
+    The byline they fill, and what a line-by-line step remembers from one block of a long
+    text to the next (see `clean`).
+    """
+
+    byline: Byline = field(default_factory=Byline)
+    in_related: bool = False  # page_chrome: inside a list of related links
+    seen: set[str] = field(default_factory=set)  # repeats: the paragraphs met so far
+    starts_text: bool = True  # whitespace: this block is where the text starts,
+    ends_text: bool = True  # ...and where it ends
+
+
+Step = Callable[[str, Context], list[Edit]]
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ODD_SPACE = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _FULLWIDTH = "０１２３４５６７８９％" + "".join(
     chr(c) for c in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
 )
-# Each character's place in the report (line breaks first) and what it becomes.
-_NORMAL_FORMS = {
-    **dict.fromkeys(_INVISIBLE, (1, "")),
-    **dict.fromkeys(_ODD_SPACE, (2, " ")),
-    **{c: (3, chr(ord(c) - 0xFEE0)) for c in _FULLWIDTH},
+_NORMAL_FORMS = {  # what each character becomes
+    **dict.fromkeys(_INVISIBLE, ""),
+    **dict.fromkeys(_ODD_SPACE, " "),
+    **{c: chr(ord(c) - 0xFEE0) for c in _FULLWIDTH},
 }
 _NORMALIZE = re.compile(f"[\r{_INVISIBLE}{_ODD_SPACE}{_FULLWIDTH}]")  # one class scans fastest
 
 
-def normalize(text: str, byline: Byline) -> list[Edit]:
+def normalize(text: str, context: Context) -> list[Edit]:
     """Line endings, invisible characters, odd spaces, and full-width letters and digits.
 
     Full-width punctuation stays: it is correct Chinese typography, and rewriting it would
     change quotes the model must copy verbatim.
     """
     kind = "normalization"
-    groups: tuple[list[Edit], ...] = ([], [], [], [])
-    for m in _NORMALIZE.finditer(text):  # one pass; the report lists the groups in order
+    edits = []
+    for m in _NORMALIZE.finditer(text):
         start = m.start()
         found = text[start]
         if found == "\r":
-            end = start + 1 + text.startswith("\n", start + 1)
-            groups[0].append(Edit(start, end, "\n", kind))
+            edits.append(Edit(start, start + 1 + text.startswith("\n", start + 1), "\n", kind))
         else:
-            group, replacement = _NORMAL_FORMS[found]
-            groups[group].append(Edit(start, start + 1, replacement, kind))
-    return [edit for group in groups for edit in group]
+            edits.append(Edit(start, start + 1, _NORMAL_FORMS[found], kind))
+    return edits
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -176,7 +189,7 @@ _PINYIN = tuple(
 )
 
 
-def pinyin_artifacts(text: str, byline: Byline) -> list[Edit]:
+def pinyin_artifacts(text: str, context: Context) -> list[Edit]:
     """`統(tǒng)戰(zhàn)` -> `統戰`: a script converter's pinyin left after each character.
 
     Only a single tone-marked syllable right after a Han character counts, so real
@@ -303,10 +316,10 @@ def _is_credit(line: str) -> bool:
     return bool(_DATETIME.fullmatch(line) or _DATELINE.match(line))
 
 
-def page_chrome(text: str, byline: Byline) -> list[Edit]:
+def page_chrome(text: str, context: Context) -> list[Edit]:
     """Whole lines of page furniture: link farms, share bars, credits, related-link blocks."""
     edits: list[Edit] = []
-    in_related = False
+    in_related = context.in_related
     for start, raw in _lines(text):
         end = start + len(raw)
         line = raw.strip()
@@ -336,10 +349,11 @@ def page_chrome(text: str, byline: Byline) -> list[Edit]:
             edits.append(Edit(start, end, "", "page_chrome"))
         elif _is_credit(line):
             edits.append(Edit(start, end, "", "credits"))
-            _read_credits(line, byline)
+            _read_credits(line, context.byline)
             in_related = False
         else:
             in_related = False
+    context.in_related = in_related
     return edits
 
 
@@ -396,7 +410,7 @@ _NOT_A_NAME = {"完", "全文完", "待续", "待續", "未完待续", "未完�
 _CLOSING_BRACKETS = (re.compile(r"\)[ \t]*$", re.M), re.compile(r"）[ \t]*$", re.M))
 
 
-def trailing_credits(text: str, byline: Byline) -> list[Edit]:
+def trailing_credits(text: str, context: Context) -> list[Edit]:
     """A reporter's name in brackets closing a paragraph: `……贡献力量。(吴卉)`."""
     # Only lines that end in a bracket can match; finding those first skips the rest fast.
     line_ends = sorted({m.end() for pattern in _CLOSING_BRACKETS for m in pattern.finditer(text)})
@@ -406,13 +420,13 @@ def trailing_credits(text: str, byline: Byline) -> list[Edit]:
         content = match.group("name").strip()
         if content not in _NOT_A_NAME:
             for name in re.sub(r"^(?:记者|記者|通讯员|通訊員|作者|编辑|編輯)", "", content).split():
-                if name not in byline.authors:
-                    byline.authors.append(name)
+                if name not in context.byline.authors:
+                    context.byline.authors.append(name)
         edits.append(Edit(match.start("tail"), match.end("tail"), "", "credits"))
     return edits
 
 
-def markdown_syntax(text: str, byline: Byline) -> list[Edit]:
+def markdown_syntax(text: str, context: Context) -> list[Edit]:
     """Heading marks, emphasis, link targets and fences, which are markup, not prose."""
     edits: list[Edit] = []
     for m in re.finditer(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|```.*$)", text, re.M):
@@ -424,12 +438,12 @@ def markdown_syntax(text: str, byline: Byline) -> list[Edit]:
         edits.append(Edit(m.start(2) - 1, m.end(2), "", "markdown"))
     for m in re.finditer(r"\*\*|__|`", text):
         edits.append(Edit(m.start(), m.end(), "", "markdown"))
-    return edits
+    return sorted(edits)  # in document order, as the report's samples are
 
 
-def repeats(text: str, byline: Byline) -> list[Edit]:
+def repeats(text: str, context: Context) -> list[Edit]:
     """Later copies of a paragraph already seen, as scrapers and templates duplicate them."""
-    seen: set[str] = set()
+    seen = context.seen
     edits = []
     for start, line in _lines(text):
         key = "".join(line.split())
@@ -452,7 +466,7 @@ _BLANK_LINES = re.compile(r"\n(?:[ \t\f\v]*\n){2,}")
 _EDGE_SPACE = " \t\f\v"
 
 
-def whitespace(text: str, byline: Byline) -> list[Edit]:
+def whitespace(text: str, context: Context) -> list[Edit]:
     """Trim lines, squeeze runs of spaces, and keep at most one blank line between paragraphs."""
     kind = "whitespace"
     edits = [Edit(m.start() + 1, m.end(), "", kind) for m in _LEAD_SPACE.finditer(text)]
@@ -470,12 +484,14 @@ def whitespace(text: str, byline: Byline) -> list[Edit]:
             edits.append(Edit(start, end, "", kind))
     edits += [Edit(m.start(), m.end(), " ", kind) for m in _inner_spaces(text)]
     edits += [Edit(m.start(), m.end(), "\n\n", kind) for m in _BLANK_LINES.finditer(text)]
-    lead_all = len(text) - len(text.lstrip())
-    if lead_all:
-        edits.append(Edit(0, lead_all, "", kind))
-    trail_all = len(text.rstrip())
-    if 0 < trail_all < len(text):
-        edits.append(Edit(trail_all, len(text), "", kind))
+    if context.starts_text:
+        lead_all = len(text) - len(text.lstrip())
+        if lead_all:
+            edits.append(Edit(0, lead_all, "", kind))
+    if context.ends_text:
+        trail_all = len(text.rstrip())
+        if 0 < trail_all < len(text):
+            edits.append(Edit(trail_all, len(text), "", kind))
     return edits
 
 
@@ -502,20 +518,41 @@ TEXT_STEPS: tuple[Step, ...] = (
 )
 
 
+_BLOCK_CHARS = 1 << 20  # characters of lines that go through the line-by-line steps at once
+
+
 def clean(text: str, *, markdown: bool = False) -> CleanedText:
-    """Run every cleaning step in order and report what each removed."""
+    """Run every cleaning step in order and report what each removed.
+
+    The steps work line by line, so a long text goes through them a block of lines at a
+    time: strings of a few megabytes reuse memory the process already has, where each whole
+    copy of a 100 MB page faulted in fresh memory, which took longer than the cleaning
+    itself. Blocks end at line breaks, and the steps carry their state across (`Context`),
+    so the result is the same as in one piece; whitespace, whose blank-line rule reaches
+    across lines, gets blocks that start on a line with text.
+    """
     steps = TEXT_STEPS if not markdown else (TEXT_STEPS[0], markdown_syntax, *TEXT_STEPS[1:])
-    byline = Byline()
+    context = Context()
     report: dict[str, _Tally] = {}
     maps: list[OffsetMap] = []
-    current = text
+    blocks = _blocks(text)
     for step in steps:
-        edits = step(current, byline)
-        if not edits:
+        if step is whitespace:
+            blocks = _starting_with_text(blocks)
+        edited = []
+        for i, block in enumerate(blocks):
+            context.starts_text, context.ends_text = i == 0, i == len(blocks) - 1
+            edited.append((block, step(block, context)))
+        if not any(edits for _, edits in edited):
             continue
-        _tally(report, current, edits)
-        current, offset_map = apply_edits(current, edits)
-        maps.append(offset_map)
+        for block, edits in edited:
+            _tally(report, block, edits)
+        applied: list[tuple[str, OffsetMap | None]] = [
+            apply_edits(block, edits) if edits else (block, None) for block, edits in edited
+        ]
+        maps.append(_joined(blocks, applied))
+        blocks = [block for block, _ in applied]
+    current = "".join(blocks)
     cleaning = CleaningReport(
         chars_before=len(text),
         chars_after=len(current),
@@ -525,7 +562,54 @@ def clean(text: str, *, markdown: bool = False) -> CleanedText:
             if kind != "whitespace" or t.removed
         ],
     )
-    return CleanedText(current, text, cleaning, byline, tuple(maps))
+    return CleanedText(current, text, cleaning, context.byline, tuple(maps))
+
+
+def _starting_with_text(blocks: list[str]) -> list[str]:
+    """Blocks merged until each but the first starts with a character that is not a space."""
+    groups: list[list[str]] = []
+    for block in blocks:
+        if groups and (not block or block[0].isspace() or not groups[-1][-1].endswith("\n")):
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return ["".join(group) for group in groups]
+
+
+def _blocks(text: str) -> list[str]:
+    """`text` cut after line breaks into pieces of about `_BLOCK_CHARS`."""
+    blocks = []
+    start = 0
+    while True:
+        end = text.find("\n", start + _BLOCK_CHARS) + 1 or len(text)
+        blocks.append(text[start:end])
+        if end >= len(text):
+            return blocks
+        start = end
+
+
+def _joined(blocks: list[str], applied: list[tuple[str, OffsetMap | None]]) -> OffsetMap:
+    """One map for the whole text from each block's own (None: the block was kept whole)."""
+    new_starts: list[int] = []
+    old_starts: list[int] = []
+    old_lens: list[int] = []
+    exact: list[bool] = []
+    new_offset = old_offset = 0
+    for old, (new, offset_map) in zip(blocks, applied, strict=True):
+        if offset_map is None:
+            if old:
+                new_starts.append(new_offset)
+                old_starts.append(old_offset)
+                old_lens.append(len(old))
+                exact.append(True)
+        else:
+            new_starts += [p + new_offset for p in offset_map.new_starts]
+            old_starts += [p + old_offset for p in offset_map.old_starts]
+            old_lens += offset_map.old_lens
+            exact += offset_map.exact
+        new_offset += len(new)
+        old_offset += len(old)
+    return OffsetMap(new_starts, old_starts, old_lens, exact, old_offset)
 
 
 @dataclass

@@ -176,8 +176,7 @@ def test_inner_spaces_found_only_at_run_starts_are_all_there_are(text: str) -> N
 
 @given(SPACY)
 def test_line_edges_trimmed_as_line_by_line(text: str) -> None:
-    from summarizer.cleaning import whitespace
-    from summarizer.schemas import Byline
+    from summarizer.cleaning import Context, whitespace
 
     expected = set()
     pos = 0
@@ -189,7 +188,7 @@ def test_line_edges_trimmed_as_line_by_line(text: str) -> None:
         if trail and lead < len(line):
             expected.add((pos + len(line) - trail, pos + len(line)))
         pos += len(line) + 1
-    found = {(e.start, e.end) for e in whitespace(text, Byline()) if e.replacement == ""}
+    found = {(e.start, e.end) for e in whitespace(text, Context()) if e.replacement == ""}
     leading = len(text) - len(text.lstrip())
     trailing = len(text.rstrip())
     found -= {(0, leading), (trailing, len(text))}  # whole-text edges, asserted below
@@ -202,3 +201,51 @@ def test_pinyin_and_trailing_credits_with_both_bracket_kinds() -> None:
     cleaned = clean(text)
     assert cleaned.text == "縣委統戰部開會。\n全文完。\n這是(2025年)的事。"
     assert cleaned.byline.authors == ["林雅婷", "吴卉"]
+
+
+# Whole lines, so paragraphs repeat and related-link lists run across block edges.
+NOISY_LINES = [
+    "青岚县今年投入资金2.3亿元，建成32个服务站。",
+    "The council approved a $48.6 million budget for parks and libraries.",
+    "縣委統(tǒng)戰(zhàn)部今年在鄉(xiāng)鎮開展工作。（記者 林雅婷）",
+    "服务站覆盖12个乡镇，服务半径不超过8公里。(吴卉)",
+    "",
+    "   ",
+    "\t缩进的段落，内容足够长，不会被当作短行。",
+    "  The  spaces   inside  ",
+    "１２月\u3000数据\u200b",
+    "编辑推荐",
+    "相关阅读",
+    "短标题一",
+    "Short headline",
+    "责任编辑：王明",
+    "来源：新华社 2025-01-02",
+    "分享到：微信 微博",
+    "a,b,c,d,e,f,g,h,i,j,k",
+    "| a | b | c | d | e | f |",
+    "主站蜘蛛池模板: x",
+    "**bold** [link](http://x)",
+    "# head",
+    "line\r",
+]
+NOISY = st.lists(st.sampled_from(NOISY_LINES), max_size=60).map("\n".join)
+
+
+@given(NOISY, st.sampled_from([5, 40, 300]), st.booleans())
+def test_cleaning_in_blocks_gives_what_one_piece_gives(
+    text: str, block: int, markdown: bool
+) -> None:
+    import summarizer.cleaning as cleaning
+
+    whole = clean(text, markdown=markdown)
+    saved = cleaning._BLOCK_CHARS
+    cleaning._BLOCK_CHARS = block
+    try:
+        blocks = clean(text, markdown=markdown)
+    finally:
+        cleaning._BLOCK_CHARS = saved
+    assert blocks.text == whole.text
+    assert blocks.report == whole.report
+    assert blocks.byline == whole.byline
+    for start in range(0, len(whole.text) + 1, 7):
+        assert blocks.to_original(start, start + 3) == whole.to_original(start, start + 3)
