@@ -229,6 +229,7 @@ async def run(
     # to keep every request slot busy while documents wait on their merge, and few enough that
     # their cleaning does not hold back the first requests. The LLM bounds the calls.
     documents_in_flight = asyncio.Semaphore(settings.concurrency + 8)
+    turns = asyncio.Lock()  # at cleaning, so the first documents reach the model first
 
     def note(kind: str, source: str) -> None:
         if on_event is not None:
@@ -237,7 +238,7 @@ async def run(
     async def one(item: Item) -> None:
         nonlocal finished
         async with documents_in_flight:
-            record = await _summarize_item(item, settings, skip, llm)
+            record = await _summarize_item(item, settings, skip, llm, turns)
         if record is None:
             report.skipped += 1
             kind = "skipped"
@@ -271,7 +272,7 @@ async def run(
 
 
 async def _summarize_item(
-    item: Item, settings: Settings, skip: set[str], llm: Any
+    item: Item, settings: Settings, skip: set[str], llm: Any, turns: asyncio.Lock
 ) -> dict[str, Any] | None:
     """The line for one input, or None when `--resume` finds it already done."""
     if item.error is not None:
@@ -284,7 +285,9 @@ async def _summarize_item(
         digest = document.sha256
         if digest in skip:
             return None
-        result = await pipeline.asummarize_document(document, settings, timings, llm=llm)
+        result = await pipeline.asummarize_document(
+            document, settings, timings, llm=llm, turns=turns
+        )
     except SummarizerError as e:
         message = str(e) if isinstance(e, DocumentError) else f"{item.source}: {e}"
         return {"source": item.source, "error": message, "sha256": digest}

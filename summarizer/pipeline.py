@@ -16,6 +16,7 @@ them, so reading it top to bottom tells what happens to a document.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -114,22 +115,27 @@ async def asummarize_document(
     *,
     on_progress: Progress | None = None,
     llm: LLM | None = None,
+    turns: asyncio.Lock | None = None,
 ) -> DocumentSummary:
-    """The whole pipeline for one loaded document; `llm` lets a batch share one endpoint."""
+    """The whole pipeline for one loaded document.
+
+    In a batch, `llm` is the endpoint the documents share, and `turns` makes them take
+    turns at cleaning, first come first served: text work runs on a worker thread while the
+    event loop sends requests, and without turns every document's cleaning went ahead of
+    the first document's requests.
+    """
     timings = timings if timings is not None else Timings()
     started = time.perf_counter() - sum(timings.values()) / 1000
 
-    # Text work runs on a worker thread, so in a batch the event loop keeps sending other
-    # documents' requests meanwhile instead of leaving the endpoint idle.
-    with timings.stage("clean"):
-        cleaned = await asyncio.to_thread(
-            cleaning.clean, document.text, markdown=document.format == "markdown"
-        )
-    if not cleaned.text.strip():
-        raise EmptyDocument(document.source, "nothing left after removing page noise")
-
-    with timings.stage("language"):
-        lang = await asyncio.to_thread(language.detect, cleaned.text)
+    async with turns or contextlib.nullcontext():
+        with timings.stage("clean"):
+            cleaned = await asyncio.to_thread(
+                cleaning.clean, document.text, markdown=document.format == "markdown"
+            )
+        if not cleaned.text.strip():
+            raise EmptyDocument(document.source, "nothing left after removing page noise")
+        with timings.stage("language"):
+            lang = await asyncio.to_thread(language.detect, cleaned.text)
     title = document.title or cleaning.guess_title(cleaned.text)
 
     engine = settings.chosen_engine

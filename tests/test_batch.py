@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +233,42 @@ def test_sigkill_mid_run_then_resume_gives_each_document_once(tmp_path: Path) ->
     names = sorted(Path(r["metadata"]["source"]).name for r in records)
     assert names == [f"doc{i}.txt" for i in range(8)]
     assert all(r["metadata"]["engine"] == "llm" for r in records)
+
+
+def test_documents_take_turns_at_cleaning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text work runs on worker threads; one document at a time, so the first ones reach the
+    model first instead of every document's cleaning going ahead of any request."""
+    from summarizer import cleaning
+
+    from .fakeserver import MODEL, well_behaved
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):  # long enough that cleanings running at once would overlap
+        (folder / f"doc{i}.txt").write_text(doc_text(i) * 6000, encoding="utf-8")
+    spans: list[tuple[float, float]] = []
+    real_clean = cleaning.clean
+
+    def timed_clean(text: str, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return real_clean(text, **kwargs)
+        finally:
+            spans.append((started, time.perf_counter()))
+
+    monkeypatch.setattr(cleaning, "clean", timed_clean)
+    with serve(well_behaved) as server:
+        report = run_batch(
+            [str(folder)],
+            tmp_path / "out.jsonl",
+            engine="llm",
+            base_url=server.base_url,
+            model=MODEL,
+            mode="json_object",
+            concurrency=4,
+            context_window=32768,
+        )
+    assert report.done == 6
+    spans.sort()
+    assert len(spans) == 6
+    assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(spans))
