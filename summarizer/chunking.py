@@ -400,9 +400,9 @@ def _sentence_bounds(text: str, cp: Any) -> tuple[Any, Any]:
     closer_starts, closer_ends = _runs(having(_CLOSER))
 
     def past_closers(pos: Any) -> Any:
-        i = np.minimum(np.searchsorted(closer_starts, pos), max(len(closer_starts) - 1, 0))
         if not len(closer_starts):
             return pos
+        i = np.minimum(np.searchsorted(closer_starts, pos), len(closer_starts) - 1)
         return np.where(closer_starts[i] == pos, closer_ends[i], pos)
 
     def followed_by(pos: Any, flag: int) -> Any:
@@ -437,12 +437,13 @@ def _full_stops_that_end(
     k, n, w = len(dots), len(cp), _WINDOW
     if not k:
         return np.zeros(0, dtype=bool)
-    # The word before the stop: letters and dots back to the window's edge.
+    # The word before the stop: letters and dots back to the window's edge (before the text's
+    # start counts as a space; a word that fills the window is left to `_ends_sentence`).
     back = dots[:, None] + np.arange(-w, 0)
     before = np.where(back >= 0, cp[np.maximum(back, 0)], 0).astype(np.int32)
     letter = ((before >= 65) & (before <= 90)) | ((before >= 97) & (before <= 122))
     nonword = ~(letter | (before == 46))
-    bounded = nonword.any(axis=1) | (dots < w)
+    bounded = nonword.any(axis=1)
     run_start = np.where(bounded, w - np.argmax(nonword[:, ::-1], axis=1), 0)
     columns = np.arange(w)
     in_word = letter & (columns >= run_start[:, None])
