@@ -474,7 +474,7 @@ def whitespace(text: str, context: Context) -> list[Edit]:
     if lead:
         edits.append(Edit(0, lead, "", kind))
     ends = [m.start() for m in _TRAIL_SPACE.finditer(text)]
-    if text[-1:] in _EDGE_SPACE:
+    if text and text[-1] in _EDGE_SPACE:
         ends.append(len(text))
     for end in ends:
         start = end - 1
