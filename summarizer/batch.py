@@ -104,9 +104,7 @@ class JsonlSink:
             raise OutputError(f"{path}: cannot open for appending: {e.strerror or e}") from e
 
     def write(self, record: dict[str, Any]) -> None:
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
-            "utf-8"
-        )
+        line = _line(record).encode("utf-8")
         try:
             written = os.write(self._fd, line)  # one write on O_APPEND: lines never interleave
             while written < len(line):  # only pipes write short; files take the whole line
@@ -119,6 +117,10 @@ class JsonlSink:
     def close(self) -> None:
         if self.path is not None:
             os.close(self._fd)
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _trim_torn_tail(path: Path) -> None:
@@ -179,7 +181,7 @@ def compact(path: Path) -> None:
     tmp = path.with_name(f".{path.name}.compact")
     with tmp.open("w", encoding="utf-8") as handle:
         for record in kept:
-            handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            handle.write(_line(record))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

@@ -95,12 +95,8 @@ class TokenCosts:
 
         def runs(mask: Any) -> tuple[Any, Any]:
             """First index and length of every run of True."""
-            edge = mask.copy()
-            edge[1:] &= ~mask[:-1]
-            first = np.flatnonzero(edge)
-            np.copyto(edge, mask)
-            edge[:-1] &= ~mask[1:]
-            return first, np.flatnonzero(edge) + 1 - first
+            first, end = _runs(np.flatnonzero(mask))
+            return first, end - first
 
         # One table lookup classifies every character of the Basic Multilingual Plane.
         kind = _classes()[_bmp(cp)]
@@ -199,9 +195,9 @@ def _class_costs() -> Any:
 
 
 _VECTOR_MIN = 20_000  # characters; below this, importing numpy costs more than it saves
-_ESTIMATE_VECTOR_MIN = (
-    2_000  # the same, for one estimate (numpy is loaded by then on the model path)
-)
+# The same, for one estimate: a prompt is counted before every request, and numpy is
+# loaded by then on the model path.
+_ESTIMATE_VECTOR_MIN = 2_000
 
 
 class _Direct:

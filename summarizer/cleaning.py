@@ -67,26 +67,35 @@ class OffsetMap:
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
     """Apply non-overlapping edits; overlapping ones after the first are skipped."""
+    offset_map = OffsetMap([], [], [], [], len(text))
+    return _apply(text, edits, offset_map, 0, 0), offset_map
+
+
+def _apply(text: str, edits: list[Edit], into: OffsetMap, new_at: int, old_at: int) -> str:
+    """`apply_edits` for `text` found at `old_at` before and `new_at` after the edits: its
+    segments go on the end of `into`, so the blocks of a long text share one map."""
     pieces: list[str] = []
-    new_starts: list[int] = []
-    old_starts: list[int] = []
-    old_lens: list[int] = []
-    exact: list[bool] = []
-    new_pos = 0
+    new_starts, old_starts, old_lens, exact = (
+        into.new_starts,
+        into.old_starts,
+        into.old_lens,
+        into.exact,
+    )
+    new_pos = new_at
     old_pos = 0
     for start, end, replacement, _ in sorted(edits, key=_SPAN):
         if start < old_pos:
             continue
         if start > old_pos:  # the text kept before the edit
             new_starts.append(new_pos)
-            old_starts.append(old_pos)
+            old_starts.append(old_at + old_pos)
             old_lens.append(start - old_pos)
             exact.append(True)
             pieces.append(text[old_pos:start])
             new_pos += start - old_pos
         if replacement:
             new_starts.append(new_pos)
-            old_starts.append(start)
+            old_starts.append(old_at + start)
             old_lens.append(end - start)
             exact.append(len(replacement) == end - start)
             pieces.append(replacement)
@@ -94,11 +103,11 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
         old_pos = end
     if old_pos < len(text):
         new_starts.append(new_pos)
-        old_starts.append(old_pos)
+        old_starts.append(old_at + old_pos)
         old_lens.append(len(text) - old_pos)
         exact.append(True)
         pieces.append(text[old_pos:])
-    return "".join(pieces), OffsetMap(new_starts, old_starts, old_lens, exact, len(text))
+    return "".join(pieces)
 
 
 _SPAN = itemgetter(0, 1)
@@ -199,22 +208,12 @@ def pinyin_artifacts(text: str, context: Context) -> list[Edit]:
     return [Edit(start, end, "", "pinyin_artifacts") for start, end in found]
 
 
-_LINES_AT_ONCE = 1 << 16  # characters split into lines at a time
-
-
 def _lines(text: str) -> Iterator[tuple[int, str]]:
-    """(start, line with its line break) for every line of `text`.
-
-    The text is split a block at a time: a list of every line of a 100 MB page is another
-    copy of it, and on some machines faulting in that much fresh memory cost more than the
-    work on the lines.
-    """
+    """(start, line with its line break) for every line of `text`."""
     pos = 0
-    while pos < len(text):
-        cut = text.find("\n", pos + _LINES_AT_ONCE) + 1 or len(text)
-        for line in text[pos:cut].splitlines(keepends=True):
-            yield pos, line
-            pos += len(line)
+    for line in text.splitlines(keepends=True):
+        yield pos, line
+        pos += len(line)
 
 
 _LINKFARM_MARKER = re.compile(r"(蜘蛛池|友情链接|友情鏈接|站群|外链|外鏈)\S{0,6}[:：]")
@@ -229,7 +228,7 @@ def _is_link_farm(line: str) -> bool:
         return True
     if line.startswith("|") and line.endswith("|"):  # a Markdown table row
         return False
-    if len(_PIPE_CHARS.findall(line)) >= 5:
+    if _has_pipe(line) and len(_PIPE_CHARS.findall(line)) >= 5:
         parts = [p for p in _PIPES.split(line) if p]
         if len(parts) >= 6 and _median_len(parts) <= 24:
             return True
@@ -238,6 +237,11 @@ def _is_link_farm(line: str) -> bool:
     parts = [p for p in _COMMAS.split(line) if p]
     limit = 16 if _is_latin(line) else 12
     return len(parts) >= 10 and _median_len(parts) <= limit
+
+
+def _has_pipe(line: str) -> bool:
+    """Whether `_PIPE_CHARS` occurs at all: five substring searches beat one regex scan."""
+    return "|" in line or "丨" in line or "｜" in line or "┃" in line or "¦" in line
 
 
 def _median_len(parts: list[str]) -> int:
@@ -323,14 +327,6 @@ def page_chrome(text: str, context: Context) -> list[Edit]:
     for start, raw in _lines(text):
         end = start + len(raw)
         line = raw.strip()
-        if (  # the common case first: a paragraph of prose (see `_is_link_farm`)
-            len(line) > 120
-            and line[-1] in _PROSE_END
-            and not _LINKFARM_MARKER.search(line, 0, 40)
-            and not ("|" in line or "丨" in line or "｜" in line or "┃" in line or "¦" in line)
-        ):
-            in_related = False
-            continue
         if not line:
             in_related = False
             continue
@@ -344,7 +340,7 @@ def page_chrome(text: str, context: Context) -> list[Edit]:
         elif (
             in_related
             and len(line) <= (100 if _is_latin(line) else 40)
-            and (line[-1:] not in _SENTENCE_END + ".")
+            and (line[-1:] not in _PROSE_END)
         ):
             edits.append(Edit(start, end, "", "page_chrome"))
         elif _is_credit(line):
@@ -545,13 +541,15 @@ def clean(text: str, *, markdown: bool = False) -> CleanedText:
             edited.append((block, step(block, context)))
         if not any(edits for _, edits in edited):
             continue
+        offset_map = OffsetMap([], [], [], [], sum(map(len, blocks)))
+        blocks = []
+        new_at = old_at = 0
         for block, edits in edited:
             _tally(report, block, edits)
-        applied: list[tuple[str, OffsetMap | None]] = [
-            apply_edits(block, edits) if edits else (block, None) for block, edits in edited
-        ]
-        maps.append(_joined(blocks, applied))
-        blocks = [block for block, _ in applied]
+            blocks.append(_apply(block, edits, offset_map, new_at, old_at))
+            new_at += len(blocks[-1])
+            old_at += len(block)
+        maps.append(offset_map)
     current = "".join(blocks)
     cleaning = CleaningReport(
         chars_before=len(text),
@@ -586,30 +584,6 @@ def _blocks(text: str) -> list[str]:
         if end >= len(text):
             return blocks
         start = end
-
-
-def _joined(blocks: list[str], applied: list[tuple[str, OffsetMap | None]]) -> OffsetMap:
-    """One map for the whole text from each block's own (None: the block was kept whole)."""
-    new_starts: list[int] = []
-    old_starts: list[int] = []
-    old_lens: list[int] = []
-    exact: list[bool] = []
-    new_offset = old_offset = 0
-    for old, (new, offset_map) in zip(blocks, applied, strict=True):
-        if offset_map is None:
-            if old:
-                new_starts.append(new_offset)
-                old_starts.append(old_offset)
-                old_lens.append(len(old))
-                exact.append(True)
-        else:
-            new_starts += [p + new_offset for p in offset_map.new_starts]
-            old_starts += [p + old_offset for p in offset_map.old_starts]
-            old_lens += offset_map.old_lens
-            exact += offset_map.exact
-        new_offset += len(new)
-        old_offset += len(old)
-    return OffsetMap(new_starts, old_starts, old_lens, exact, old_offset)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import click
 from rich.console import Console
@@ -35,7 +35,8 @@ from summarizer.schemas import DocumentSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("rich", "json", "markdown", "jsonl")
-MODES = ("auto", "json_schema", "json_object_schema", "tools", "json_object", "md_json")
+MODES = get_args(config.ModeName)
+ENGINES = get_args(config.Engine)
 _SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
 
 
@@ -88,7 +89,7 @@ def main() -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "extractive", "llm"]),
+    type=click.Choice(ENGINES),
     default=None,
     help="Force an engine; auto uses a model when one is configured.",
 )

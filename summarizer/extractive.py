@@ -247,9 +247,10 @@ def extract_facts(text: str, sentences: list[Span], scores: list[float]) -> list
     seen: set[str] = set()
     for index, sentence in enumerate(sentences):
         body = text[sentence.start : sentence.end]
-        if not _is_candidate(body, bool(_HAN_RUN.search(body))):
+        zh = bool(_HAN_RUN.search(body))
+        if not _is_candidate(body, zh):
             continue
-        for start, end in _fact_windows(body, zh=bool(_HAN_RUN.search(body))):
+        for start, end in _fact_windows(body, zh=zh):
             evidence = body[start:end]
             category = categorize(evidence)
             if category is None or evidence in seen:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -117,10 +118,7 @@ def _find_all(haystack: str, needle: str, start_at: int) -> list[int]:
 
 
 def _folded_index(source: Folded, pos: int) -> int:
-    for i, origin in enumerate(source.origin):
-        if origin >= pos:
-            return i
-    return len(source.origin)
+    return bisect_left(source.origin, pos)
 
 
 def numbers(text: str) -> set[str]:

@@ -372,13 +372,8 @@ class LLM:
                 "max_tokens": 32,
                 "temperature": 0,
             }
-            if mode is Mode.JSON_SCHEMA:
-                kwargs["response_format"] = {
-                    "type": "json_schema",
-                    "json_schema": {"name": "probe", "schema": schema, "strict": True},
-                }
-            elif mode is Mode.JSON_OBJECT_SCHEMA:
-                kwargs["response_format"] = {"type": "json_object", "schema": schema}
+            if mode in (Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA):
+                kwargs["response_format"] = _response_format(mode, "probe", schema, strict=True)
             elif mode is Mode.TOOLS:
                 kwargs["tools"] = [
                     {"type": "function", "function": {"name": "probe", "parameters": schema}}
@@ -550,14 +545,10 @@ class LLM:
 
     async def _ask_enforced(self, request: Request, response_model: type[T]) -> T:
         """A schema the server enforces, through the openai client."""
-        schema = json_schema(response_model)
-        if self.mode is Mode.JSON_SCHEMA:
-            response_format: dict[str, Any] = {
-                "type": "json_schema",
-                "json_schema": {"name": response_model.__name__, "schema": schema},
-            }
-        else:
-            response_format = {"type": "json_object", "schema": schema}
+        assert self.mode is not None
+        response_format = _response_format(
+            self.mode, response_model.__name__, json_schema(response_model)
+        )
         # As extra_body, the schema goes out as it is: the SDK's type-driven transform of the
         # `response_format` argument walks every node of it, a millisecond or two per request
         # for nothing (a plain JSON schema needs no transforming).
@@ -764,6 +755,18 @@ def _prepared(model: type[T]) -> type[T]:
     from instructor.v2.core.function_calls import response_schema
 
     return response_schema(model)
+
+
+def _response_format(
+    mode: Mode, name: str, schema: dict[str, Any], *, strict: bool = False
+) -> dict[str, Any]:
+    """How the two modes whose server enforces the schema ask for it."""
+    if mode is Mode.JSON_SCHEMA:
+        named: dict[str, Any] = {"name": name, "schema": schema}
+        if strict:
+            named["strict"] = True
+        return {"type": "json_schema", "json_schema": named}
+    return {"type": "json_object", "schema": schema}
 
 
 @lru_cache(maxsize=32)

@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from summarizer.language import is_chinese
 from summarizer.schemas import DocumentSummary
 
 
@@ -33,22 +34,14 @@ class SummaryView:
             parts.extend([points, Text()])
         if s.facts:
             parts.append(facts_table(s))
-        entities = [
-            (label, names)
-            for label, names in (
-                ("People", s.entities.people),
-                ("Organizations", s.entities.organizations),
-                ("Places", s.entities.places),
-            )
-            if names
-        ]
+        entities = _entity_groups(s)
         if entities:
             parts.append(Text())
             for label, names in entities:
                 parts.append(
                     Text.assemble(
                         (f"{label}: ", "bold"),
-                        "、".join(names) if s.language.startswith("zh") else ", ".join(names),
+                        "、".join(names) if is_chinese(s.language) else ", ".join(names),
                     )
                 )
         m = s.metadata
@@ -78,6 +71,13 @@ def facts_table(summary: DocumentSummary) -> Table:
     return table
 
 
+def _entity_groups(summary: DocumentSummary) -> list[tuple[str, list[str]]]:
+    """The kinds of entity found, with their names."""
+    e = summary.entities
+    groups = (("People", e.people), ("Organizations", e.organizations), ("Places", e.places))
+    return [(label, names) for label, names in groups if names]
+
+
 def to_json(summary: DocumentSummary) -> str:
     return summary.to_json()
 
@@ -99,13 +99,14 @@ def to_markdown(summary: DocumentSummary) -> str:
                 f"| {i} | {f.category} | {_cell(f.statement)} | {_cell(f.evidence)} | {f.start}-{f.end} |"
             )
         lines.append("")
-    people, orgs, places = s.entities.people, s.entities.organizations, s.entities.places
-    if people or orgs or places:
-        lines += ["## Entities", ""]
-        for label, names in (("People", people), ("Organizations", orgs), ("Places", places)):
-            if names:
-                lines.append(f"- **{label}:** {', '.join(names)}")
-        lines.append("")
+    entities = _entity_groups(s)
+    if entities:
+        lines += [
+            "## Entities",
+            "",
+            *(f"- **{label}:** {', '.join(names)}" for label, names in entities),
+            "",
+        ]
     m = s.metadata
     lines += [
         "---",
