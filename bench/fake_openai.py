@@ -24,7 +24,7 @@ import time
 import zlib
 from typing import Any
 
-from summarizer.chunking import TokenCosts, estimate_tokens, split_sentences
+from summarizer._chunking import TokenCosts, estimate_tokens, split_sentences
 
 STATS: dict[str, float] = {
     "requests": 0,

@@ -5,11 +5,11 @@
 >>> result.facts[0].evidence  # a verbatim span of the cleaned text
 """
 
-from summarizer.chunking import Chunk, chunk_text, estimate_tokens, split_sentences
-from summarizer.cleaning import CleanedText, clean
-from summarizer.config import Settings, resolve
-from summarizer.documents import Document, load
-from summarizer.errors import (
+from summarizer._chunking import Chunk, chunk_text, estimate_tokens, split_sentences
+from summarizer._cleaning import CleanedText, clean
+from summarizer._config import Settings, resolve
+from summarizer._documents import Document, load
+from summarizer._errors import (
     BinaryDocument,
     ConfigError,
     ContextOverflow,
@@ -28,9 +28,9 @@ from summarizer.errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
-from summarizer.language import detect as detect_language
-from summarizer.pipeline import asummarize_document, summarize, summarize_document
-from summarizer.schemas import DocumentSummary, Entities, Fact, Metadata
+from summarizer._language import detect as detect_language
+from summarizer._pipeline import asummarize_document, summarize, summarize_document
+from summarizer._schemas import DocumentSummary, Entities, Fact, Metadata
 
 __all__ = [
     "BinaryDocument",

@@ -29,9 +29,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from summarizer import batch, config, pipeline, prompts, render
-from summarizer.errors import ConfigError, OutputError, SummarizerError
-from summarizer.schemas import DocumentSummary
+from summarizer import _batch as batch
+from summarizer import _config as config
+from summarizer import _pipeline as pipeline
+from summarizer import _prompts as prompts
+from summarizer import _render as render
+from summarizer._errors import ConfigError, OutputError, SummarizerError
+from summarizer._schemas import DocumentSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("rich", "json", "markdown", "jsonl")
@@ -233,7 +237,7 @@ def _progress(quiet: bool) -> Iterator[pipeline.Progress | None]:
 @_reports_errors
 def doctor(debug: bool, **flags: Any) -> None:
     """Check the model endpoint: reachable, models, mode, context window, a smoke test."""
-    from summarizer.llm import diagnose
+    from summarizer._llm import diagnose
 
     settings = config.resolve({**flags, "timeout": 60.0})
     checks = asyncio.run(diagnose(settings))

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from summarizer import batch
-from summarizer.config import Settings
-from summarizer.schemas import DocumentSummary
+from summarizer import _batch as batch
+from summarizer._config import Settings
+from summarizer._schemas import DocumentSummary
 
 from .conftest import EXAMPLES
 from .fakeserver import Reply, document_of, endpoint_args, notes_for, serve
@@ -238,7 +238,7 @@ def test_sigkill_mid_run_then_resume_gives_each_document_once(tmp_path: Path) ->
 def test_documents_take_turns_at_cleaning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Text work runs on worker threads; one document at a time, so the first ones reach the
     model first instead of every document's cleaning going ahead of any request."""
-    from summarizer import cleaning
+    from summarizer import _cleaning as cleaning
 
     from .fakeserver import MODEL, well_behaved
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from summarizer import batch
-from summarizer.config import Settings
-from summarizer.language import chinese_script
+from summarizer import _batch as batch
+from summarizer._config import Settings
+from summarizer._language import chinese_script
 
 from .fakeserver import MODEL, Reply, document_of, notes_for, serve
 

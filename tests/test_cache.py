@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from summarizer.cache import Cache, key
+from summarizer._cache import Cache, key
 
 
 def test_key_is_stable_and_sensitive() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer.chunking import chunk_text, estimate_tokens, split_sentences
+from summarizer._chunking import chunk_text, estimate_tokens, split_sentences
 
 DATA = Path(__file__).parent / "data"
 
@@ -134,7 +134,7 @@ def test_estimate_never_undercounts_the_calibration_tokenizers() -> None:
 
 
 def test_vectorised_costs_equal_the_estimate_for_every_sentence() -> None:
-    from summarizer.chunking import TokenCosts
+    from summarizer._chunking import TokenCosts
 
     text = (
         LONG + "\n\n  Ｆｕｌｌ ｗｉｄｔｈ 😀 and emoji, a—dash; “quotes”…\t\t1,234.5%!!!\n"
@@ -203,7 +203,7 @@ PIECES = [
 
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=300))
 def test_vectorised_sentences_match_the_line_by_line_reference(pieces: list[str]) -> None:
-    from summarizer.chunking import Span, _codepoints, _sentence_bounds, _split_lines
+    from summarizer._chunking import Span, _codepoints, _sentence_bounds, _split_lines
 
     text = "".join(pieces)
     starts, ends = _sentence_bounds(text, _codepoints(text))
@@ -213,8 +213,8 @@ def test_vectorised_sentences_match_the_line_by_line_reference(pieces: list[str]
 def test_long_texts_chunk_in_blocks_exactly_as_in_one_piece(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from summarizer import chunking
-    from summarizer.chunking import _measure_short, _split_lines
+    from summarizer import _chunking as chunking
+    from summarizer._chunking import _measure_short, _split_lines
 
     text = (
         "\n".join([LONG, "Dr. J. Smith met the U.S. team. 第二段。", "3.5 km\n\n  x", ""]) * 40

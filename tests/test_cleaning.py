@@ -6,7 +6,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer.cleaning import Edit, apply_edits, clean, guess_title
+from summarizer._cleaning import Edit, apply_edits, clean, guess_title
 
 BODY = (
     "青岚县今年投入资金2.3亿元，建成32个服务站。\n"
@@ -167,7 +167,7 @@ SPACY = st.lists(
 
 @given(SPACY)
 def test_inner_spaces_found_only_at_run_starts_are_all_there_are(text: str) -> None:
-    from summarizer.cleaning import _INNER_SPACE, _inner_spaces
+    from summarizer._cleaning import _INNER_SPACE, _inner_spaces
 
     assert [m.span() for m in _inner_spaces(text)] == [
         m.span() for m in _INNER_SPACE.finditer(text)
@@ -176,7 +176,7 @@ def test_inner_spaces_found_only_at_run_starts_are_all_there_are(text: str) -> N
 
 @given(SPACY)
 def test_line_edges_trimmed_as_line_by_line(text: str) -> None:
-    from summarizer.cleaning import Context, whitespace
+    from summarizer._cleaning import Context, whitespace
 
     expected = set()
     pos = 0
@@ -235,7 +235,7 @@ NOISY = st.lists(st.sampled_from(NOISY_LINES), max_size=60).map("\n".join)
 def test_cleaning_in_blocks_gives_what_one_piece_gives(
     text: str, block: int, markdown: bool
 ) -> None:
-    import summarizer.cleaning as cleaning
+    import summarizer._cleaning as cleaning
 
     whole = clean(text, markdown=markdown)
     saved = cleaning._BLOCK_CHARS

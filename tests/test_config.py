@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.config import Settings, resolve
-from summarizer.errors import ConfigError
+from summarizer._config import Settings, resolve
+from summarizer._errors import ConfigError
 
 CONFIG = """
 chunk_tokens = 900

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import documents
-from summarizer.errors import (
+from summarizer import _documents as documents
+from summarizer._errors import (
     BinaryDocument,
     DocumentNotFound,
     EmptyDocument,

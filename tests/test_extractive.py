@@ -4,11 +4,11 @@ import itertools
 
 import pytest
 
-from summarizer.chunking import split_sentences
-from summarizer.cleaning import clean
-from summarizer.documents import load
-from summarizer.extractive import categorize, extract_entities, extract_facts, summarize
-from summarizer.language import detect
+from summarizer._chunking import split_sentences
+from summarizer._cleaning import clean
+from summarizer._documents import load
+from summarizer._extractive import categorize, extract_entities, extract_facts, summarize
+from summarizer._language import detect
 
 from .conftest import EXAMPLES
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.language import detect
+from summarizer._language import detect
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from summarizer.cache import Cache
-from summarizer.config import Settings
-from summarizer.errors import ContextOverflow, EndpointError, InvalidOutput, OutputTruncated
-from summarizer.llm import LLM, Mode, Request, root_url, strip_reasoning
+from summarizer._cache import Cache
+from summarizer._config import Settings
+from summarizer._errors import ContextOverflow, EndpointError, InvalidOutput, OutputTruncated
+from summarizer._llm import LLM, Mode, Request, root_url, strip_reasoning
 
 from .fakeserver import MODEL, Reply, sequence, serve
 

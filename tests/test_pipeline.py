@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import summarize
-from summarizer.cleaning import clean
-from summarizer.documents import load
-from summarizer.errors import EmptyDocument
+from summarizer._cleaning import clean
+from summarizer._documents import load
+from summarizer._errors import EmptyDocument
 
 from .conftest import EXAMPLES, example_files, seed_files
 

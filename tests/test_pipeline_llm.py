@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from summarizer import Settings, summarize
-from summarizer.cache import Cache
-from summarizer.chunking import Chunk
-from summarizer.cleaning import clean
-from summarizer.documents import load
-from summarizer.language import chinese_script
-from summarizer.llm import LLM, Mode
-from summarizer.pipeline import Run, _ground, _prompt
-from summarizer.schemas import NoteFact
+from summarizer._cache import Cache
+from summarizer._chunking import Chunk
+from summarizer._cleaning import clean
+from summarizer._documents import load
+from summarizer._language import chinese_script
+from summarizer._llm import LLM, Mode
+from summarizer._pipeline import Run, _ground, _prompt
+from summarizer._schemas import NoteFact
 
 from .conftest import EXAMPLES
 
@@ -44,7 +44,7 @@ def settings(tmp_path: Path, **overrides: object) -> Settings:
 
 
 def check_grounded(path: Path, result: object) -> None:
-    from summarizer.schemas import DocumentSummary
+    from summarizer._schemas import DocumentSummary
 
     assert isinstance(result, DocumentSummary)
     cleaned = clean(load(path).text, markdown=path.suffix == ".md").text
@@ -54,8 +54,8 @@ def check_grounded(path: Path, result: object) -> None:
 
 
 def check_provenance(result: object) -> None:
-    from summarizer.prompts import load as load_prompt
-    from summarizer.schemas import DocumentSummary
+    from summarizer._prompts import load as load_prompt
+    from summarizer._schemas import DocumentSummary
 
     assert isinstance(result, DocumentSummary)
     meta = result.metadata
@@ -174,7 +174,7 @@ def test_a_changed_prompt_fails_loudly(tmp_path: Path, monkeypatch: pytest.Monke
     notes.write_text(
         notes.read_text(encoding="utf-8").replace("Answer with JSON only.", "Reply in JSON.")
     )
-    monkeypatch.setattr("summarizer.prompts.prompt_dir", lambda: edited)
+    monkeypatch.setattr("summarizer._prompts.prompt_dir", lambda: edited)
     with pytest.raises(
         Exception, match=r"prompt changed since the cassette was recorded.*chunk_notes@v1"
     ):

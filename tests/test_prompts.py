@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import prompts
-from summarizer.errors import PromptError
+from summarizer import _prompts as prompts
+from summarizer._errors import PromptError
 
 ROOT = Path(__file__).resolve().parent.parent / "prompts"
 

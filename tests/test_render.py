@@ -5,7 +5,7 @@ import json
 from rich.console import Console
 
 from summarizer import DocumentSummary, summarize
-from summarizer.render import SummaryView, to_json, to_markdown
+from summarizer._render import SummaryView, to_json, to_markdown
 
 from .conftest import EXAMPLES, rendered
 

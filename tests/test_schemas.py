@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from summarizer.schemas import Fact
+from summarizer._schemas import Fact
 
 
 def test_fact_span_must_match_evidence_length() -> None:

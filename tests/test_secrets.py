@@ -73,7 +73,7 @@ def test_cassettes_carry_no_credentials() -> None:
 
 
 def test_settings_do_not_print_the_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from summarizer.config import resolve
+    from summarizer._config import resolve
 
     settings = resolve({}, environ={"SUMMARIZER_API_KEY": KEY}, path=tmp_path / "none.toml")
     assert (

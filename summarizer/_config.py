@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from summarizer.errors import ConfigError
+from summarizer._errors import ConfigError
 
 Engine = Literal["auto", "extractive", "llm"]
 ModeName = Literal["auto", "json_schema", "json_object_schema", "tools", "json_object", "md_json"]

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from summarizer.cleaning import HAN
+from summarizer._cleaning import HAN
 
 _HAN = re.compile(f"[{HAN}]")
 _KANA = re.compile(r"[\u3040-\u30ff]")

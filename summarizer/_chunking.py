@@ -19,7 +19,7 @@ from itertools import accumulate
 from operator import add
 from typing import Any, NamedTuple
 
-from summarizer.cleaning import HAN
+from summarizer._cleaning import HAN
 
 # --- token estimate ---------------------------------------------------------------------
 

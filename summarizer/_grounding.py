@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from summarizer.language import converter
+from summarizer._language import converter
 
 _ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…+|⋯+)\s*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from summarizer.errors import (
+from summarizer._errors import (
     BinaryDocument,
     DocumentNotFound,
     DocumentTooLarge,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
 
-from summarizer.schemas import Byline, CleaningReport, CleaningStep
+from summarizer._schemas import Byline, CleaningReport, CleaningStep
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SENTENCE_END = "。！？!?…"

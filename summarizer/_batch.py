@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summarizer import documents, pipeline
-from summarizer.cache import Cache
-from summarizer.config import Settings
-from summarizer.errors import DocumentError, OutputError, SummarizerError
+from summarizer import _documents as documents
+from summarizer import _pipeline as pipeline
+from summarizer._cache import Cache
+from summarizer._config import Settings
+from summarizer._errors import DocumentError, OutputError, SummarizerError
 
 _GLOB_CHARS = set("*?[")
 
@@ -224,7 +225,7 @@ async def run(
     llm = None
     cache = Cache(settings.cache_path)
     if settings.chosen_engine == "llm":
-        from summarizer.llm import connect
+        from summarizer._llm import connect
 
         llm = connect(settings, cache)
     # Documents in flight are bounded too, so a huge folder is not loaded all at once: enough

@@ -15,10 +15,10 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from summarizer.chunking import Span, split_sentences
-from summarizer.cleaning import HAN
-from summarizer.language import is_chinese
-from summarizer.schemas import Entities, Fact, FactCategory
+from summarizer._chunking import Span, split_sentences
+from summarizer._cleaning import HAN
+from summarizer._language import is_chinese
+from summarizer._schemas import Entities, Fact, FactCategory
 
 _MAX_GRAPH = 400  # sentences; beyond this, centrality against the centroid is used instead
 _MAX_FACTS = 12
@@ -34,7 +34,7 @@ class Extract:
 
 
 def summarize(text: str, language: str) -> Extract:
-    """Summarize cleaned text; `language` is a tag from `summarizer.language.detect`."""
+    """Summarize cleaned text; `language` is a tag from `summarizer._language.detect`."""
     zh = is_chinese(language)
     sentences = split_sentences(text)
     features = [_features(text[s.start : s.end], zh) for s in sentences]

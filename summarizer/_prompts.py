@@ -19,7 +19,7 @@ import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from summarizer.errors import PromptError
+from summarizer._errors import PromptError
 
 _PACKAGED = Path(__file__).resolve().parent / "prompt_files"
 _SOURCE = Path(__file__).resolve().parent.parent / "prompts"

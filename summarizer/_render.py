@@ -11,8 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from summarizer.language import is_chinese
-from summarizer.schemas import DocumentSummary
+from summarizer._language import is_chinese
+from summarizer._schemas import DocumentSummary
 
 
 class SummaryView:

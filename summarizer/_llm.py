@@ -15,7 +15,7 @@ instructor turns answers into Pydantic models and re-asks, a bounded number of t
 validation fails. Transport faults (429 with Retry-After, 5xx, timeouts, dropped
 connections) are retried by one tenacity policy here; the openai client's own retries are
 off, so the two never multiply. Every third-party error is wrapped into the
-`summarizer.errors` tree at this boundary.
+`summarizer._errors` tree at this boundary.
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from summarizer.cache import Cache, key
-from summarizer.chunking import estimate_tokens
-from summarizer.config import Settings
-from summarizer.errors import (
+from summarizer._cache import Cache, key
+from summarizer._chunking import estimate_tokens
+from summarizer._config import Settings
+from summarizer._errors import (
     ConfigError,
     ContextOverflow,
     EndpointError,
@@ -54,7 +54,7 @@ from summarizer.errors import (
     ModelError,
     OutputTruncated,
 )
-from summarizer.schemas import json_schema
+from summarizer._schemas import json_schema
 
 T = TypeVar("T", bound=BaseModel)
 

@@ -29,12 +29,17 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import BaseModel
 
-from summarizer import cleaning, documents, extractive, grounding, language, prompts
-from summarizer.cache import Cache, key
-from summarizer.chunking import Chunk, chunk_text, split_sentences
-from summarizer.config import Settings
-from summarizer.errors import ContextOverflow, EmptyDocument, OutputTruncated
-from summarizer.schemas import (
+from summarizer import _cleaning as cleaning
+from summarizer import _documents as documents
+from summarizer import _extractive as extractive
+from summarizer import _grounding as grounding
+from summarizer import _language as language
+from summarizer import _prompts as prompts
+from summarizer._cache import Cache, key
+from summarizer._chunking import Chunk, chunk_text, split_sentences
+from summarizer._config import Settings
+from summarizer._errors import ContextOverflow, EmptyDocument, OutputTruncated
+from summarizer._schemas import (
     Byline,
     ChunkNotes,
     DocumentInfo,
@@ -50,7 +55,7 @@ from summarizer.schemas import (
 )
 
 if TYPE_CHECKING:
-    from summarizer.llm import LLM, Request
+    from summarizer._llm import LLM, Request
 
 OFFLINE_NOTICE = (
     "Offline extractive engine (no model configured); point it at a model with "
@@ -220,7 +225,7 @@ async def _with_model(
     on_progress: Progress | None,
     shared: LLM | None,
 ) -> tuple[Body, dict[str, Any], list[Chunk]]:
-    from summarizer.llm import connect
+    from summarizer._llm import connect
 
     pins = dict(prompts.parse_ref(ref) for ref in settings.prompts)
     cache = Cache(settings.cache_path) if shared is None else shared.cache
@@ -291,8 +296,8 @@ def _language_name(tag: str) -> str:
 
 
 def _notes_request(run: Run, text: str, part: int, parts: int) -> Request:
-    from summarizer.llm import Request
-    from summarizer.schemas import MAX_NOTE_FACTS, MAX_NOTE_POINTS
+    from summarizer._llm import Request
+    from summarizer._schemas import MAX_NOTE_FACTS, MAX_NOTE_POINTS
 
     prompt = run.notes_prompt
     messages = prompt.render(
@@ -476,7 +481,7 @@ async def _repair(run: Run, chunk: Chunk, note: NoteFact) -> tuple[int, int] | N
     chunk: a few hundred tokens instead of a chunk's worth per repair, and an easier
     choice for a small model. The quote is still located in the whole chunk.
     """
-    from summarizer.llm import Request
+    from summarizer._llm import Request
 
     prompt = run.repair_prompt
     p = prompt.parameters
@@ -509,8 +514,8 @@ async def _reduce(run: Run, notes: list[ChunkNotes]) -> MergedNotes:
 
 
 def _merge_request(run: Run, notes: list[Any]) -> Request:
-    from summarizer.llm import Request
-    from summarizer.schemas import MAX_KEY_POINTS
+    from summarizer._llm import Request
+    from summarizer._schemas import MAX_KEY_POINTS
 
     prompt = run.merge_prompt
     messages = prompt.render(
