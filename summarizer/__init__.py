@@ -1,14 +1,19 @@
 """summarizer: structured, grounded summaries of messy Chinese and English documents.
 
->>> from summarizer import summarize
->>> result = summarize("examples/zh_hans_county_news.txt")
->>> result.facts[0].evidence  # a verbatim span of the cleaned text
+The public API is what `__all__` lists; every module whose name starts with `_` is
+internal and may change without notice.
+
+>>> import summarizer
+>>> result = summarizer.summarize("examples/zh_hans_county_news.txt", engine="extractive", cache=False)
+>>> result.language
+'zh-Hans'
+>>> fact = result.facts[0]
+>>> result.metadata.source.endswith("zh_hans_county_news.txt") and fact.end > fact.start
+True
 """
 
-from summarizer._chunking import Chunk, chunk_text, estimate_tokens, split_sentences
-from summarizer._cleaning import CleanedText, clean
+from summarizer._api import AsyncSummarizer, Summarizer, asummarize, summarize
 from summarizer._config import Settings, resolve
-from summarizer._documents import Document, load
 from summarizer._errors import (
     BinaryDocument,
     ConfigError,
@@ -28,25 +33,44 @@ from summarizer._errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
-from summarizer._language import detect as detect_language
-from summarizer._pipeline import asummarize_document, summarize, summarize_document
-from summarizer._schemas import DocumentSummary, Entities, Fact, Metadata
+from summarizer._prompts import PromptRef
+from summarizer._schemas import (
+    Byline,
+    CleaningReport,
+    CleaningStep,
+    DocumentInfo,
+    DocumentSummary,
+    EndpointMeta,
+    Entities,
+    Fact,
+    Failure,
+    GroundingStats,
+    Metadata,
+    Record,
+    Usage,
+)
+from summarizer._version import __version__
 
 __all__ = [
+    "AsyncSummarizer",
     "BinaryDocument",
-    "Chunk",
-    "CleanedText",
+    "Byline",
+    "CleaningReport",
+    "CleaningStep",
     "ConfigError",
     "ContextOverflow",
-    "Document",
     "DocumentError",
+    "DocumentInfo",
     "DocumentNotFound",
     "DocumentSummary",
     "DocumentTooLarge",
     "EmptyDocument",
     "EndpointError",
+    "EndpointMeta",
     "Entities",
     "Fact",
+    "Failure",
+    "GroundingStats",
     "InvalidOutput",
     "Metadata",
     "ModelError",
@@ -54,18 +78,16 @@ __all__ = [
     "OutputError",
     "OutputTruncated",
     "PromptError",
+    "PromptRef",
+    "Record",
     "Settings",
+    "Summarizer",
     "SummarizerError",
     "UnreadableDocument",
     "UnsupportedFormat",
-    "asummarize_document",
-    "chunk_text",
-    "clean",
-    "detect_language",
-    "estimate_tokens",
-    "load",
+    "Usage",
+    "__version__",
+    "asummarize",
     "resolve",
-    "split_sentences",
     "summarize",
-    "summarize_document",
 ]

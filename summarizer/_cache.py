@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -34,16 +35,24 @@ class Cache:
         self.path = path
         self.hits = 0
         self._db: sqlite3.Connection | None = None
+        # The Session calls from worker threads, so the event loop never waits on the disk;
+        # one lock keeps those calls from overlapping on the one connection.
+        self._lock = threading.Lock()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self._db = sqlite3.connect(
+                path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
 
     def get(self, cache_key: str) -> Any | None:
         if self._db is None:
             return None
-        row = self._db.execute("SELECT value FROM entries WHERE key = ?", (cache_key,)).fetchone()
+        with self._lock:
+            row = self._db.execute(
+                "SELECT value FROM entries WHERE key = ?", (cache_key,)
+            ).fetchone()
         if row is None:
             return None
         self.hits += 1
@@ -52,12 +61,14 @@ class Cache:
     def put(self, cache_key: str, kind: str, value: Any) -> None:
         if self._db is None:
             return
-        self._db.execute(
-            "INSERT OR REPLACE INTO entries (key, kind, value, created) VALUES (?, ?, ?, ?)",
-            (cache_key, kind, json.dumps(value, ensure_ascii=False), time.time()),
-        )
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO entries (key, kind, value, created) VALUES (?, ?, ?, ?)",
+                (cache_key, kind, json.dumps(value, ensure_ascii=False), time.time()),
+            )
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None

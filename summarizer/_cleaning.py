@@ -21,8 +21,8 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from summarizer._schemas import Byline, CleaningReport, CleaningStep
+from summarizer._scripts import FULLWIDTH_ALNUM, FULLWIDTH_OFFSET, HAN
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SENTENCE_END = "。！？!?…"
 _PROSE_END = _SENTENCE_END + "."
 _SAMPLE_CHARS = 60
@@ -158,13 +158,11 @@ Step = Callable[[str, Context], list[Edit]]
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ODD_SPACE = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_FULLWIDTH = "０１２３４５６７８９％" + "".join(
-    chr(c) for c in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
-)
+_FULLWIDTH = FULLWIDTH_ALNUM + "％"
 _NORMAL_FORMS = {  # what each character becomes
     **dict.fromkeys(_INVISIBLE, ""),
     **dict.fromkeys(_ODD_SPACE, " "),
-    **{c: chr(ord(c) - 0xFEE0) for c in _FULLWIDTH},
+    **{c: chr(ord(c) - FULLWIDTH_OFFSET) for c in _FULLWIDTH},
 }
 _NORMALIZE = re.compile(f"[\r{_INVISIBLE}{_ODD_SPACE}{_FULLWIDTH}]")  # one class scans fastest
 
@@ -614,3 +612,28 @@ def guess_title(cleaned: str) -> str | None:
     if not first or len(first) > limit or first[-1] in "。！？.!?；;：:，,":
         return None
     return first
+
+
+# Pieces of a line that navigation and link lists separate: "Home | About | Contact".
+_PIECE = re.compile(r"[^\n|｜¦•·/>»›]+")
+_SCRIPT_CHAR = re.compile(f"[{HAN}\u3041-\u3096\u30a1-\u30fa]")  # Han and kana: no spaces
+_WORD = re.compile(r"[^\W\d_]+")  # a run of letters: no digits, punctuation, symbols, emoji
+PROSE_WORDS = 4
+
+
+def has_prose(text: str) -> bool:
+    """Whether any line, or piece of a line between list separators, reads like a sentence.
+
+    That takes PROSE_WORDS words, a Han or kana character counting as half a word (Chinese
+    words average under two characters): "The council approved it." and "明天上午九点开会"
+    pass; punctuation, emoji and numbers have no words, and a menu's pieces have one to
+    three ("Home | About us | Contact", "首页 | 关于我们"). The pipeline refuses a text
+    without prose rather than summarize its noise.
+    """
+    for match in _PIECE.finditer(text):
+        piece = match.group()
+        chars = len(_SCRIPT_CHAR.findall(piece))
+        words = len(_WORD.findall(_SCRIPT_CHAR.sub(" ", piece) if chars else piece))
+        if words + chars / 2 >= PROSE_WORDS:
+            return True
+    return False

@@ -19,11 +19,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from summarizer._errors import ConfigError
 
-Engine = Literal["auto", "extractive", "llm"]
 ModeName = Literal["auto", "json_schema", "json_object_schema", "tools", "json_object", "md_json"]
 
 ENV_VARS: dict[str, tuple[str, ...]] = {
@@ -40,7 +39,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    engine: Engine = "auto"
+    engine: str = Field(default="auto", description="auto, or an engine's name.")
     base_url: str | None = None
     model: str | None = None
     api_key: SecretStr | None = None
@@ -84,11 +83,24 @@ class Settings(BaseModel):
 
         return platformdirs.user_cache_path("summarizer") / "cache.sqlite3"
 
-    @property
-    def chosen_engine(self) -> Literal["extractive", "llm"]:
-        if self.engine == "auto":
-            return "llm" if self.model_configured else "extractive"
-        return self.engine
+    def __init__(self, **data: Any) -> None:
+        """Invalid settings are a ConfigError (a one-line message), like every error of ours."""
+        try:
+            super().__init__(**data)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "settings"
+            raise ConfigError(f"invalid setting {where}: {first['msg']}") from e
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _strip_key(cls, value: Any) -> Any:
+        """A key from a CRLF `.env` file ends in `\r`; whitespace is never part of a key."""
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -117,15 +129,12 @@ def resolve(
     profile = given.get("profile") or from_env.get("profile")
     from_file = _read_file(path or config_path(env), profile)
     merged = {**from_file, **from_env, **given}
-    try:
-        return Settings(**merged)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise ConfigError(f"invalid setting {where}: {first['msg']}") from e
+    return Settings(**merged)
 
 
 def _read_file(path: Path, profile: str | None) -> dict[str, Any]:
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"{path}: the config file is not a regular file")
     if not path.is_file():
         if profile:
             raise ConfigError(
@@ -144,4 +153,7 @@ def _read_file(path: Path, profile: str | None) -> dict[str, Any]:
     if profile not in profiles:
         known = ", ".join(sorted(profiles)) or "none"
         raise ConfigError(f"{path}: no profile {profile!r} (known: {known})")
-    return {**data, **profiles[profile], "profile": profile}
+    chosen = profiles[profile]
+    if not isinstance(chosen, dict):
+        raise ConfigError(f"{path}: [profiles.{profile}] must be a table of settings")
+    return {**data, **chosen, "profile": profile}

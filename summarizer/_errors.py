@@ -13,6 +13,7 @@
     │   └── PromptError            a prompt file that is missing, malformed, or out of bounds
     ├── ModelError                 the model endpoint could not give a usable answer
     │   ├── EndpointError          unreachable, timing out, or failing after every retry
+│   │                          (with .url, and .status_code when it answered)
     │   ├── ContextOverflow        a request that cannot fit the context window (never sent)
     │   ├── OutputTruncated        the answer hit max_tokens even with a larger budget
     │   └── InvalidOutput          schema-invalid after the bounded re-asks
@@ -83,7 +84,12 @@ class ModelError(SummarizerError):
 
 
 class EndpointError(ModelError):
-    pass
+    """The endpoint failed; `status_code` is the HTTP status when it answered at all."""
+
+    def __init__(self, message: str, *, url: str | None = None, status_code: int | None = None):
+        super().__init__(message)
+        self.url = url
+        self.status_code = status_code
 
 
 class ContextOverflow(ModelError):

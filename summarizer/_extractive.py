@@ -15,10 +15,10 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from summarizer._chunking import Span, split_sentences
-from summarizer._cleaning import HAN
 from summarizer._language import is_chinese
 from summarizer._schemas import Entities, Fact, FactCategory
+from summarizer._scripts import HAN, is_han
+from summarizer._sentences import Span, split_sentences
 
 _MAX_GRAPH = 400  # sentences; beyond this, centrality against the centroid is used instead
 _MAX_FACTS = 12
@@ -328,7 +328,6 @@ _ZH_PLACE_SUFFIX = re.compile(
 _NOT_PLACE_ZH = re.compile(
     r"上市$|(?:农|農|乡|鄉|山|城|县|縣|区|區|进|進)村$|[返回下园園工强強山城郊][乡鄉县縣区區镇鎮]$|^[农農]"
 )
-_IS_HAN = re.compile(f"[{HAN}]")
 _BOUNDARY_CHARS = set("在于於到赴向从從和与與及同是由的对對为為经經据據将將把被给給让讓请請等合、")
 # Characters that start verb phrases or counts, not names: "建成乡", "充分发挥联谊会".
 _BAD_FIRST = re.compile(
@@ -368,7 +367,7 @@ def _extend_left(text: str, start: int, end: int, *, limit: int) -> str:
     begin = start
     while begin > 0 and end - begin < limit:
         ch = text[begin - 1]
-        if not _IS_HAN.match(ch) or ch in _BOUNDARY_CHARS:
+        if not is_han(ch) or ch in _BOUNDARY_CHARS:
             return text[begin:end]
         begin -= 1
     return text[begin:end] if begin == 0 else ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from summarizer._language import converter
+from summarizer._scripts import HAN_CHAR
 
 _ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…+|⋯+)\s*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -139,7 +140,7 @@ _STOPWORDS = frozenset(
 
 def _words(text: str) -> set[str]:
     lowered = unicodedata.normalize("NFKC", text).lower()
-    cjk = "".join(re.findall(r"[\u3400-\u9fff]", converter("t2s").convert(lowered)))
+    cjk = "".join(HAN_CHAR.findall(converter("t2s").convert(lowered)))
     grams = {cjk[i : i + 2] for i in range(len(cjk) - 1)}
     words = set(re.findall(r"[a-z0-9%$]+(?:[.,][0-9]+)*", lowered)) - _STOPWORDS
     return grams | words

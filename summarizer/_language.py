@@ -11,11 +11,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from summarizer._cleaning import HAN
+from summarizer._scripts import HAN_CHAR, HANGUL, KANA
 
-_HAN = re.compile(f"[{HAN}]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_KANA = re.compile(f"[{KANA}]")
+_HANGUL = re.compile(f"[{HANGUL}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _ENGLISH = frozenset(
     "the of and to in a is that for on with as was by at it are from be this have has an "
@@ -35,7 +34,7 @@ def converter(config: str) -> Any:
 def detect(text: str) -> str:
     """A BCP 47-style tag: `zh-Hans`, `zh-Hant`, `en`, another code, or `und`."""
     sample = text[:_SAMPLE]
-    han = len(_HAN.findall(sample))
+    han = len(HAN_CHAR.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
     words = _LATIN_WORD.findall(sample)
@@ -59,7 +58,7 @@ _SCRIPT_SAMPLE = 2000  # Han characters; the script is settled long before, and 
 
 def chinese_script(text: str) -> str:
     """`zh-Hant` when more characters are traditional-only than simplified-only."""
-    han = "".join(_HAN.findall(text[: _SCRIPT_SAMPLE * 4]))[:_SCRIPT_SAMPLE]
+    han = "".join(HAN_CHAR.findall(text[: _SCRIPT_SAMPLE * 4]))[:_SCRIPT_SAMPLE]
     to_simplified = converter("t2s").convert(han)
     to_traditional = converter("s2t").convert(han)
     traditional = sum(1 for a, b in zip(han, to_simplified, strict=False) if a != b)

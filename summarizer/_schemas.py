@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from summarizer._prompts import PromptRef
+
 FactCategory = Literal["number", "date", "money", "percent", "event"]
 
 
@@ -70,6 +72,9 @@ class DocumentInfo(_Model):
     encoding: str | None = None
     chars: int
     sha256: str = Field(default="", description="Of the input bytes; --resume matches on it.")
+    replaced_bytes: int = Field(
+        default=0, ge=0, description="Invalid UTF-8 bytes read as U+FFFD (a damaged UTF-8 file)."
+    )
 
 
 class GroundingStats(_Model):
@@ -84,11 +89,36 @@ class GroundingStats(_Model):
     )
 
 
-class Metadata(BaseModel):
+class Usage(_Model):
+    """What the model cost: recorded as `metadata.usage`."""
+
+    calls: int = 0
+    retries: int = 0
+    reasks: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached: int = 0
+    reasoning_stripped: int = 0
+    server_ms: float = Field(default=0.0, description="Wall time waiting on the endpoint, summed.")
+    stages_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class EndpointMeta(_Model):
+    """The endpoint a model-backed result came from (credentials never recorded)."""
+
+    base_url: str
+    kind: str
+    context_window: int
+    context_source: str
+
+
+SCHEMA_VERSION = "2"
+
+
+class Metadata(_Model):
     """Provenance of a result."""
 
-    model_config = ConfigDict(extra="allow")
-
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Of this result schema.")
     source: str
     engine: str
     language: str
@@ -97,13 +127,12 @@ class Metadata(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict, description="Milliseconds per stage.")
     document: DocumentInfo | None = None
     byline: Byline = Field(default_factory=Byline)
-    notice: str | None = None
-    # Set by the llm engine.
+    # Set by a model-backed engine.
     model: str | None = None
-    endpoint: dict[str, Any] | None = None
+    endpoint: EndpointMeta | None = None
     mode: str | None = None
-    prompts: list[dict[str, Any]] = Field(default_factory=list)
-    usage: dict[str, Any] | None = None
+    prompts: list[PromptRef] = Field(default_factory=list)
+    usage: Usage | None = None
     grounding: GroundingStats | None = None
 
 
@@ -118,6 +147,17 @@ class DocumentSummary(_Model):
 
     def to_json(self, **kwargs: Any) -> str:
         return self.model_dump_json(indent=2, **kwargs)
+
+
+class Failure(_Model):
+    """A batch's record for a document that could not be summarized."""
+
+    source: str
+    error: str
+    sha256: str | None = None
+
+
+Record = DocumentSummary | Failure
 
 
 # --- what the model is asked to fill ------------------------------------------------------

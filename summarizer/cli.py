@@ -1,21 +1,23 @@
 """The command line: parse flags, call the library, render, and turn errors into one line.
 
 Nothing below the CLI prints or exits; every failure the library knows about arrives here
-as a `SummarizerError`, is printed as `summarizer: error: ...` on stderr, and sets the exit
-code. Only `--debug` shows a traceback.
+as a `SummarizerError`, is printed as `summarizer: error: ...` on stderr (secrets blotted
+out), and sets the exit code: 2 for usage, input and config errors, 1 for a failed run.
+Only `--debug` shows a traceback, redacted too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
-import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, NoReturn, TypeVar, get_args
 
 import click
 from rich.console import Console
@@ -31,17 +33,25 @@ from rich.table import Table
 
 from summarizer import _batch as batch
 from summarizer import _config as config
-from summarizer import _pipeline as pipeline
+from summarizer import _engines as engines
+from summarizer import _formats as formats
 from summarizer import _prompts as prompts
-from summarizer import _render as render
+from summarizer._engines.base import Progress as ProgressHook
 from summarizer._errors import ConfigError, OutputError, SummarizerError
+from summarizer._output import is_regular_or_new, write_text
+from summarizer._pipeline import summarize_source
+from summarizer._redaction import Redactor
 from summarizer._schemas import DocumentSummary
+from summarizer._session import Session, redactor
+from summarizer._sinks import JsonlSink, Sink, StdoutSink
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("rich", "json", "markdown", "jsonl")
 MODES = get_args(config.ModeName)
-ENGINES = get_args(config.Engine)
-_SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+OFFLINE_NOTICE = (
+    "Offline extractive engine (no model configured); point it at a model with "
+    "--base-url and --model, or SUMMARIZER_BASE_URL and SUMMARIZER_MODEL."
+)
+_redact = Redactor()  # set once the settings are known, for errors raised after that
 
 
 def _reports_errors(func: F) -> F:
@@ -50,38 +60,94 @@ def _reports_errors(func: F) -> F:
         debug = kwargs.get("debug", False)
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         except SummarizerError as e:
-            if debug:
-                raise
-            _fail(str(e), e.exit_code)
+            _fail(str(e), e.exit_code, e if debug else None)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except Exception as e:  # a bug: still one line, the traceback behind --debug
-            if debug:
-                raise
-            _fail(f"internal error: {type(e).__name__}: {e} (rerun with --debug for details)", 1)
+            _fail(
+                f"internal error: {type(e).__name__}: {e} (rerun with --debug for details)",
+                1,
+                e if debug else None,
+            )
 
     return wrapper  # type: ignore[return-value]
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"summarizer: error: {message}", err=True)
+def _fail(message: str, code: int, error: BaseException | None = None) -> NoReturn:
+    if error is not None:
+        click.echo(_redact("".join(traceback.format_exception(error))), err=True, nl=False)
+    line = " ".join(_redact(message).split())  # one line, whatever the message held
+    click.echo(f"summarizer: error: {line}", err=True)
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader went away (`| head`): stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush cannot fail
+    sys.exit(141)
+
+
+class _Group(click.Group):
+    """Usage errors as one line, exit 2, like every other error."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as e:
+            where = f"{e.ctx.command_path}: " if e.ctx else ""
+            _fail(f"{where}{e.format_message()}", 2)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except click.Abort:
+            _fail("interrupted", 130)
+        except click.ClickException as e:
+            _fail(e.format_message(), e.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="summarizer")
 def main() -> None:
     """Structured, grounded summaries of messy documents."""
 
 
+_MODEL_OPTIONS = [
+    click.option(
+        "--base-url",
+        default=None,
+        help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
+    ),
+    click.option("--model", "-m", default=None, help="The model name the endpoint serves."),
+    click.option(
+        "--mode",
+        type=click.Choice(MODES),
+        default=None,
+        help="Structured-output mode; auto probes once.",
+    ),
+    click.option(
+        "--context-window", type=int, default=None, help="Tokens, when the server does not say."
+    ),
+    click.option("--profile", default=None, help="A [profiles.NAME] table of the config file."),
+]
+
+
+def _model_options(func: F) -> F:
+    for option in reversed(_MODEL_OPTIONS):
+        func = option(func)
+    return func
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str, allow_dash=True))
 @click.option(
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(formats.names()),
     default=None,
     help="Output format [default: rich, or from the -o suffix].",
 )
@@ -93,27 +159,13 @@ def main() -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(ENGINES),
+    type=click.Choice(["auto", *engines.names()]),
     default=None,
     help="Force an engine; auto uses a model when one is configured.",
 )
+@_model_options
 @click.option(
-    "--base-url",
-    default=None,
-    help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
-)
-@click.option("--model", "-m", default=None, help="The model name the endpoint serves.")
-@click.option(
-    "--mode",
-    type=click.Choice(MODES),
-    default=None,
-    help="Structured-output mode; auto probes the endpoint once and caches the answer.",
-)
-@click.option(
-    "--context-window", type=int, default=None, help="Tokens, when the server does not say."
-)
-@click.option(
-    "--concurrency", type=int, default=None, help="Chunks in flight at once [default: 4]."
+    "--concurrency", type=int, default=None, help="Requests in flight at once [default: 4]."
 )
 @click.option(
     "--timeout", type=float, default=None, help="Seconds per model request [default: 300]."
@@ -138,12 +190,11 @@ def main() -> None:
     "--chunk-tokens",
     type=int,
     default=None,
-    help="Token budget per chunk [default: what the context window leaves; 1500 offline].",
+    help="Token budget per chunk [default: what the context window leaves].",
 )
 @click.option(
     "--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks."
 )
-@click.option("--profile", default=None, help="A [profiles.NAME] table of the config file.")
 @click.option("--resume", is_flag=True, help="Skip documents already in the -o JSON Lines file.")
 @click.option("--quiet", "-q", is_flag=True, help="No notices or progress on stderr.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -161,41 +212,92 @@ def summarize(
 ) -> None:
     """Summarize PATHS: .txt, .md, .html or .pdf files, directories, globs, or - for stdin.
 
-    One document prints a panel (or JSON, or Markdown). Several, or a directory, write one
-    JSON line per document as each finishes (--format jsonl), and --resume carries on a
-    killed run without repeating a document.
+    With no PATHS and a pipe on stdin, stdin is read. One document prints a panel (or JSON,
+    or Markdown). Several, or a directory, write one JSON line per document as each
+    finishes, and --resume carries on a killed run without repeating a document.
     """
-    for pin in prompt_pins:
-        prompts.parse_ref(pin)
+    global _redact
+    if not paths:
+        if sys.stdin.isatty():
+            raise ConfigError("no input: name a file, a folder or - for stdin")
+        paths = ("-",)
     settings = config.resolve(
         {**flags, "cache": False if no_cache else None, "prompts": prompt_pins or None}
     )
-    if fmt is None and output is not None and output.suffix.lower() == ".jsonl":
-        fmt = "jsonl"
-    several = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
-    if fmt == "jsonl" or resume or several:
-        if fmt not in (None, "jsonl"):
-            raise ConfigError(f"several documents are written as JSON Lines, not --format {fmt}")
-        if resume and output is None:
-            raise ConfigError("--resume needs -o FILE, the JSON Lines file to carry on")
-        _batch(paths, settings, output, resume=resume, quiet=quiet)
-        return
-    path = paths[0]
-    if output is not None and path != "-" and _same_file(Path(path), output):
+    _redact = redactor(settings)
+    for pin in settings.prompts:
+        prompts.load(pin)  # an unknown prompt or version fails before any work
+    engine = engines.choose(settings)
+    if engine == "llm" and not settings.model_configured:
+        raise ConfigError("--engine llm needs a model: pass --model (and --base-url)")
+    if (
+        output is not None
+        and len(paths) == 1
+        and paths[0] != "-"
+        and _same_file(Path(paths[0]), output)
+    ):
         raise OutputError(f"{output}: refusing to overwrite the input document")
-    with _progress(quiet) as on_progress:
-        result = pipeline.summarize(path, settings, on_progress=on_progress)
-    fmt = fmt or (_SUFFIX_FORMATS.get(output.suffix.lower(), "rich") if output else "rich")
-    if output is None:
-        _print(result, fmt)
+    chosen = _chosen_format(fmt, output)
+    several = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
+    if several or resume or (chosen is not None and chosen.line_oriented):
+        _batch(paths, settings, chosen, output, resume=resume, quiet=quiet)
     else:
-        _write(output, _as_text(result, fmt))
-    if result.metadata.notice and not quiet:
-        click.echo(result.metadata.notice, err=True)
+        _one(paths[0], settings, chosen, output, quiet=quiet)
+    if engine == "extractive" and not quiet:
+        if settings.language:
+            click.echo(
+                "summarizer: --lang needs a model; the offline summary keeps the document's language",
+                err=True,
+            )
+        click.echo(OFFLINE_NOTICE, err=True)
+
+
+def _chosen_format(fmt: str | None, output: Path | None) -> formats.Format | None:
+    if fmt is not None:
+        return formats.get(fmt)
+    if output is None or not is_regular_or_new(output):
+        return None  # the terminal view, or whatever the pipe gets
+    found = formats.for_path(output)
+    if found is None and output.suffix:
+        known = ", ".join(s for f in formats.FORMATS.values() for s in f.suffixes)
+        raise ConfigError(
+            f"{output}: cannot tell the format from {output.suffix!r} (known: {known}); pass --format"
+        )
+    return found
+
+
+def _one(
+    path: str,
+    settings: config.Settings,
+    fmt: formats.Format | None,
+    output: Path | None,
+    *,
+    quiet: bool,
+) -> None:
+    async def run(progress: ProgressHook | None) -> DocumentSummary:
+        async with Session(settings) as session:
+            return await summarize_source(path, session, stdin=sys.stdin.buffer, progress=progress)
+
+    with _progress(quiet) as progress:
+        result = asyncio.run(run(progress))
+    if result.metadata.document and result.metadata.document.replaced_bytes:
+        click.echo(
+            f"summarizer: {path}: {result.metadata.document.replaced_bytes} byte(s) were not "
+            "UTF-8 and were replaced",
+            err=True,
+        )
+    if output is None:
+        chosen = fmt or formats.get("rich")
+        if chosen.view is not None and sys.stdout.isatty():
+            Console().print(chosen.view(result))
+        else:
+            click.echo(chosen.render(result), nl=False)
+    else:
+        write_text(output, (fmt or formats.get("rich")).render(result))
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[pipeline.Progress | None]:
+def _progress(quiet: bool) -> Iterator[ProgressHook | None]:
     """A progress bar on stderr for documents of several chunks; silent unless a TTY."""
     if quiet or not sys.stderr.isatty():
         yield None
@@ -225,29 +327,112 @@ def _progress(quiet: bool) -> Iterator[pipeline.Progress | None]:
         progress.stop()
 
 
+def _batch(
+    paths: tuple[str, ...],
+    settings: config.Settings,
+    fmt: formats.Format | None,
+    output: Path | None,
+    *,
+    resume: bool,
+    quiet: bool,
+) -> None:
+    """Run a batch with a progress bar, then a table of what happened; exit 1 if any failed."""
+    if fmt is not None and not fmt.line_oriented:
+        raise ConfigError(f"several documents are written as JSON Lines, not --format {fmt.name}")
+    if resume and (output is None or not is_regular_or_new(output)):
+        raise ConfigError("--resume needs -o FILE, the JSON Lines file to carry on")
+    sink: Sink
+    sink = (
+        JsonlSink(output, resume=resume)
+        if output is not None and is_regular_or_new(output)
+        else StdoutSink()
+    )
+    if sink.rejected is not None:
+        rejected = sink.rejected
+        click.echo(
+            f"summarizer: {rejected.lines} line(s) that are not records moved to {rejected.path}",
+            err=True,
+        )
+    err = Console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]documents"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("documents", total=None, last="")
+
+    def on_event(kind: str, source: str, finished: int, total: int) -> None:
+        progress.update(task, completed=finished, total=total, last=f"{kind}: {Path(source).name}")
+
+    if not quiet and sys.stderr.isatty():
+        progress.start()
+    try:
+        outputs = [output] if output is not None else []
+        report = asyncio.run(batch.run(paths, settings, sink, outputs=outputs, on_event=on_event))
+    finally:
+        progress.stop()
+        sink.close()
+    for failure in report.failures:
+        message = (
+            failure.error
+            if failure.error.startswith(failure.source)
+            else f"{failure.source}: {failure.error}"
+        )
+        click.echo(f"summarizer: error: {' '.join(_redact(message).split())}", err=True)
+    if not quiet:
+        table = Table(
+            "done", "failed", "skipped", "prompt tokens", "completion tokens", "time", box=None
+        )
+        table.add_row(
+            str(report.done),
+            str(report.failed),
+            str(report.skipped),
+            str(report.prompt_tokens),
+            str(report.completion_tokens),
+            f"{report.seconds:.1f}s",
+        )
+        err.print(table)
+    if report.failed:
+        sys.exit(1)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and a.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
 @main.command()
-@click.option("--base-url", default=None, help="The endpoint to check [default: as configured].")
-@click.option("--model", "-m", default=None, help="The model to check [default: as configured].")
-@click.option("--mode", type=click.Choice(MODES), default=None, help="Check this mode only.")
-@click.option(
-    "--context-window", type=int, default=None, help="Tokens, when the server does not say."
-)
-@click.option("--profile", default=None, help="A [profiles.NAME] table of the config file.")
+@_model_options
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_reports_errors
 def doctor(debug: bool, **flags: Any) -> None:
     """Check the model endpoint: reachable, models, mode, context window, a smoke test."""
-    from summarizer._llm import diagnose
+    global _redact
+    from summarizer._doctor import diagnose
 
     settings = config.resolve({**flags, "timeout": 60.0})
+    _redact = redactor(settings)
     checks = asyncio.run(diagnose(settings))
     table = Table("check", "", "result", "what to do", box=None, show_lines=False)
     marks = {True: "[green]ok[/]", False: "[red]FAIL[/]", None: "[yellow]warn[/]"}
     for check in checks:
-        table.add_row(check.name, marks[check.ok], check.detail, check.fix)
+        table.add_row(check.name, marks[check.ok], _redact(check.detail), _redact(check.fix))
     Console().print(table)
     if any(check.ok is False for check in checks):
         sys.exit(1)
+
+
+@main.command()
+@_reports_errors
+def schema(debug: bool = False) -> None:
+    """Print the JSON Schema that every --format json result validates against."""
+    click.echo(json.dumps(DocumentSummary.model_json_schema(), indent=2, ensure_ascii=False))
 
 
 @main.group(name="prompts")
@@ -280,110 +465,3 @@ def prompts_show(ref: str, debug: bool = False) -> None:
     prompt = prompts.load(ref)
     click.echo(f"# {prompt.ref.label}  ({prompt.path.name})", err=True)
     click.echo(prompt.path.read_text(encoding="utf-8"), nl=False)
-
-
-def _batch(
-    paths: tuple[str, ...],
-    settings: config.Settings,
-    output: Path | None,
-    *,
-    resume: bool,
-    quiet: bool,
-) -> None:
-    """Run a batch with a progress bar, then a table of what happened; exit 1 if any failed."""
-    sink = batch.JsonlSink(output)
-    err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("[bold]documents"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"),
-        console=err,
-        transient=True,
-    )
-    task = progress.add_task("documents", total=None, last="")
-    show = not quiet and sys.stderr.isatty()
-
-    def on_event(kind: str, source: str, finished: int, total: int) -> None:
-        progress.update(task, completed=finished, total=total, last=f"{kind}: {Path(source).name}")
-
-    if show:
-        progress.start()
-    try:
-        report = asyncio.run(batch.run(paths, settings, sink, resume=resume, on_event=on_event))
-    finally:
-        progress.stop()
-        sink.close()
-    for source, error in report.failures:
-        click.echo(
-            f"summarizer: error: {error}"
-            if error.startswith(source)
-            else f"summarizer: error: {source}: {error}",
-            err=True,
-        )
-    if not quiet:
-        table = Table(
-            "done", "failed", "skipped", "prompt tokens", "completion tokens", "time", box=None
-        )
-        table.add_row(
-            str(report.done),
-            str(report.failed),
-            str(report.skipped),
-            str(report.prompt_tokens),
-            str(report.completion_tokens),
-            f"{report.seconds:.1f}s",
-        )
-        err.print(table)
-    if report.failed:
-        sys.exit(1)
-
-
-def _print(result: DocumentSummary, fmt: str) -> None:
-    if fmt == "rich":
-        Console().print(render.SummaryView(result))
-    else:
-        click.echo(_as_text(result, fmt), nl=fmt == "json")
-
-
-def _as_text(result: DocumentSummary, fmt: str) -> str:
-    if fmt == "jsonl":
-        return result.model_dump_json() + "\n"
-    if fmt == "json":
-        return render.to_json(result) + "\n"
-    if fmt == "markdown":
-        return render.to_markdown(result)
-    console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(render.SummaryView(result))
-    console.file.close()
-    return console.export_text()
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return b.exists() and a.exists() and a.samefile(b)
-    except OSError:
-        return False
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a failed write leaves the old file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a result file is an ordinary file
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from e

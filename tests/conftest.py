@@ -148,3 +148,17 @@ def vcr_config() -> dict[str, Any]:
         "decode_compressed_response": True,
         "before_record_response": scrub_response,
     }
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests see no settings from the machine: no model, key, config file or shared cache."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("SUMMARIZER_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SUMMARIZER_CONFIG", str(tmp_path_factory.getbasetemp() / "no-config.toml"))
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

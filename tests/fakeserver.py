@@ -4,22 +4,33 @@ It is not a model and its answers are not recordings: each test scripts what the
 does to each chat request (answer, fail with a status, stall, drop the connection, cut the
 body), so the tests can show how the client recovers. Cassettes, by contrast, come only
 from a real server.
+
+The benchmarks run this same double in a process of their own (bench/fake_openai.py, with
+their own script), so it lives here, beside the tests that would break if it changed, and
+imports nothing from summarizer: a double built on the code under test shares its bugs.
+
+It runs on asyncio and speaks just enough HTTP/1.1 for the clients used here (a request
+line, headers, a Content-Length body, keep-alive): closing it wakes its loop at once, where
+http.server's serve_forever took up to its poll interval (half a second) per test.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import asdict, dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 MODEL = "fake-model"
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
 @dataclass
@@ -35,161 +46,271 @@ class Reply:
     cut: bool = False  # promise the whole body, send half, close
     finish_reason: str = "stop"
     empty_choices: bool = False
-    tool_arguments: str | None = None
+    tool_arguments: str | None = None  # answer with a call of the tool the request offered
+    prompt_tokens: int = 10  # the usage reported, and added up in Stats
+    completion_tokens: int = 5
 
 
 Script = Callable[[dict[str, Any]], Reply]
 
 
-def chat_body(reply: Reply) -> bytes:
+@dataclass
+class Stats:
+    """For the benchmarks, which read them over HTTP: GET /stats, POST /stats/reset."""
+
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    max_in_flight: int = 0
+    first_request: float = 0.0  # time.monotonic(), with last_answer the busy span
+    last_answer: float = 0.0
+    last_body_crc32: int = 0  # of the last chat request's JSON: shows two clients sent the same
+
+
+def chat_body(reply: Reply, request: dict[str, Any]) -> bytes:
     if reply.body is not None:
         return reply.body.encode("utf-8")
     message: dict[str, Any] = {"role": "assistant", "content": reply.content}
     if reply.tool_arguments is not None:
+        tools = request.get("tools") or [{"function": {"name": "f"}}]
+        function = {"name": tools[0]["function"]["name"], "arguments": reply.tool_arguments}
         message = {
             "role": "assistant",
             "content": None,
-            "tool_calls": [
-                {
-                    "id": "call_1",
-                    "type": "function",
-                    "function": {"name": "f", "arguments": reply.tool_arguments},
-                }
-            ],
+            "tool_calls": [{"id": "call_1", "type": "function", "function": function}],
         }
     choices = (
         []
         if reply.empty_choices
         else [{"index": 0, "message": message, "finish_reason": reply.finish_reason}]
     )
+    usage = {
+        "prompt_tokens": reply.prompt_tokens,
+        "completion_tokens": reply.completion_tokens,
+        "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+    }
     return json.dumps(
         {
             "id": "chatcmpl-fake",
             "object": "chat.completion",
             "created": 0,
-            "model": MODEL,
+            "model": request.get("model", MODEL),
             "choices": choices,
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+            "usage": usage,
         },
         ensure_ascii=False,
     ).encode("utf-8")
 
 
-def ollama_body(reply: Reply) -> bytes:
+def ollama_body(reply: Reply, request: dict[str, Any]) -> bytes:
     if reply.body is not None:
         return reply.body.encode("utf-8")
     done = "length" if reply.finish_reason == "length" else "stop"
     return json.dumps(
         {
-            "model": MODEL,
+            "model": request.get("model", MODEL),
             "message": {"role": "assistant", "content": reply.content},
             "done": True,
             "done_reason": done,
-            "prompt_eval_count": 10,
-            "eval_count": 5,
+            "prompt_eval_count": reply.prompt_tokens,
+            "eval_count": reply.completion_tokens,
         },
         ensure_ascii=False,
     ).encode("utf-8")
 
 
-class FakeServer:
-    """Serves /v1/models and /v1/chat/completions; `requests` logs every chat request body."""
+def _response(status: int, body: bytes, headers: dict[str, str] | None = None) -> bytes:
+    lines = [
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in (headers or {}).items()),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
-    def __init__(self, script: Script, *, ollama: bool = False, tokenizer: bool = False) -> None:
+
+class FakeServer:
+    """Serves /v1/models and /v1/chat/completions; `requests` logs every chat request body.
+
+    Scripts run on worker threads, so one may block (hold a request open) without stopping
+    the others; everything else, the counts included, happens on the server's loop. A script
+    that never blocks can run on the loop (`threads=False`), saving the benchmarks a thread
+    hop per request (about 0.1 ms).
+    """
+
+    def __init__(
+        self,
+        script: Script,
+        *,
+        ollama: bool = False,
+        tokenizer: bool = False,
+        threads: bool = True,
+        record: bool = True,
+    ) -> None:
         self.script = script
-        self.ollama = ollama  # also speak Ollama's native /api/version, /api/show and /api/chat
-        self.tokenizer = (
-            tokenizer  # pose as llama-cpp-python: /extras/tokenize, 1 token per 4 chars
-        )
+        # ollama: also speak Ollama's native /api/version, /api/show and /api/chat;
+        # tokenizer: pose as llama-cpp-python, /extras/tokenize at 1 token per 4 characters;
+        # record: keep every request for the test to read (a benchmark sends too many).
+        self.ollama = ollama
+        self.tokenizer = tokenizer
+        self.record = record
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.stats = Stats()
+        self.port = 0
+        self._in_flight = 0
+        self._scripts = (
+            ThreadPoolExecutor(max_workers=32, thread_name_prefix="fakeserver") if threads else None
+        )
+        self._connections: set[asyncio.Task[None]] = set()
+        self._stopping: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        return f"http://127.0.0.1:{self.port}/v1"
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        server = self
+    async def run(
+        self, port: int = 0, *, ready: Callable[[], None] = lambda: None, backlog: int = 128
+    ) -> None:
+        """Serve on 127.0.0.1 until stop(); `ready` is called once the port is bound."""
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        listener = await asyncio.start_server(self._connection, "127.0.0.1", port, backlog=backlog)
+        self.port = listener.sockets[0].getsockname()[1]
+        ready()
+        await self._stopping.wait()
+        listener.close()
+        for task in self._connections:
+            task.cancel()
+        await asyncio.gather(*self._connections, return_exceptions=True)
+        await listener.wait_closed()
+        if self._scripts is not None:
+            self._scripts.shutdown(wait=False, cancel_futures=True)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def stop(self) -> None:
+        """From any thread; running scripts are not waited for."""
+        if self._loop is not None and self._stopping is not None:
+            self._loop.call_soon_threadsafe(self._stopping.set)
 
-            def log_message(self, *args: Any) -> None:
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            while await self._exchange(reader, writer):
                 pass
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the client went away: after a timeout, or between keep-alive requests
+        finally:
+            self._connections.discard(task)
+            writer.close()
 
-            def _send(
-                self, status: int, body: bytes, headers: dict[str, str] | None = None
-            ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
+    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        """One request and its answer; False when the connection is to be closed."""
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        method, target, _ = head[0].split(" ", 2)
+        headers = {
+            name.strip().lower(): value.strip()
+            for name, value in (line.split(":", 1) for line in head[1:] if ":" in line)
+        }
+        if "chunked" in headers.get("transfer-encoding", ""):
+            writer.write(_response(501, b'{"error": {"message": "no chunked bodies here"}}'))
+            return False
+        raw = await reader.readexactly(int(headers.get("content-length", "0")))
+        path = target.split("?", 1)[0].rstrip("/")
+        keep_alive = headers.get("connection", "").lower() != "close"
+        if method == "POST" and (
+            path == "/v1/chat/completions" or (self.ollama and path == "/api/chat")
+        ):
+            return await self._chat(json.loads(raw or b"{}"), headers, path, writer) and keep_alive
+        writer.write(self._other(method, path, raw))
+        await writer.drain()
+        return keep_alive
 
-            def do_GET(self) -> None:
-                if self.path.rstrip("/") == "/v1/models":
-                    owner = "library" if server.ollama else "me" if server.tokenizer else "fake"
-                    models = {"object": "list", "data": [{"id": MODEL, "owned_by": owner}]}
-                    self._send(200, json.dumps(models).encode())
-                elif server.ollama and self.path == "/api/version":
-                    self._send(200, b'{"version": "0.0.0-double"}')
-                else:
-                    self._send(404, b'{"error": "not found"}')
+    def _other(self, method: str, path: str, raw: bytes) -> bytes:
+        if method == "GET" and path == "/v1/models":
+            owner = "library" if self.ollama else "me" if self.tokenizer else "fake"
+            models = {"object": "list", "data": [{"id": MODEL, "owned_by": owner}]}
+            return _response(200, json.dumps(models).encode())
+        if method == "GET" and path == "/stats":
+            return _response(200, json.dumps(asdict(self.stats)).encode())
+        if method == "POST" and path == "/stats/reset":
+            self.stats = Stats()
+            return _response(200, b"{}")
+        if self.ollama and method == "GET" and path == "/api/version":
+            return _response(200, b'{"version": "0.0.0-double"}')
+        if self.ollama and method == "POST" and path == "/api/show":
+            info = {"general.architecture": "qwen2", "qwen2.context_length": 32768}
+            return _response(200, json.dumps({"model_info": info}).encode())
+        if self.tokenizer and method == "POST" and path == "/extras/tokenize":
+            text = str(json.loads(raw or b"{}").get("input", ""))
+            return _response(200, json.dumps({"tokens": list(range(len(text) // 4))}).encode())
+        return _response(404, b'{"error": {"message": "not found"}}')
 
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                request = json.loads(self.rfile.read(length) or b"{}")
-                if server.tokenizer and self.path == "/extras/tokenize":
-                    tokens = list(range(len(str(request.get("input", ""))) // 4))
-                    self._send(200, json.dumps({"tokens": tokens}).encode())
-                    return
-                if server.ollama and self.path == "/api/show":
-                    info = {"general.architecture": "qwen2", "qwen2.context_length": 32768}
-                    self._send(200, json.dumps({"model_info": info}).encode())
-                    return
-                native = server.ollama and self.path == "/api/chat"
-                if self.path.rstrip("/") != "/v1/chat/completions" and not native:
-                    self._send(404, b'{"error": "not found"}')
-                    return
-                server.headers.append({k.lower(): v for k, v in self.headers.items()})
-                server.requests.append(request)
-                reply = server.script(request)
-                if reply.delay:
-                    time.sleep(reply.delay)  # the fault itself: a server too slow to answer
-                if reply.drop:
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    self.close_connection = True
-                    return
-                body = ollama_body(reply) if native else chat_body(reply)
-                if reply.cut:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body[: len(body) // 2])
-                    self.wfile.flush()
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    self.close_connection = True
-                    return
-                self._send(reply.status, body, reply.headers)
+    async def _chat(
+        self,
+        request: dict[str, Any],
+        headers: dict[str, str],
+        path: str,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        self.stats.requests += 1
+        self.stats.last_body_crc32 = zlib.crc32(json.dumps(request, sort_keys=True).encode())
+        self.stats.first_request = self.stats.first_request or time.monotonic()
+        if self.record:
+            self.headers.append(headers)
+            self.requests.append(request)
+        self._in_flight += 1
+        self.stats.max_in_flight = max(self.stats.max_in_flight, self._in_flight)
+        try:
+            if self._scripts is None:
+                reply = self.script(request)
+            else:
+                loop = asyncio.get_running_loop()
+                reply = await loop.run_in_executor(self._scripts, self.script, request)
+            if reply.delay:
+                await asyncio.sleep(reply.delay)  # the fault itself: a server too slow to answer
+        finally:
+            self._in_flight -= 1
+            self.stats.last_answer = time.monotonic()
+        if reply.drop:
+            return False
+        self.stats.prompt_tokens += reply.prompt_tokens
+        self.stats.completion_tokens += reply.completion_tokens
+        body = ollama_body(reply, request) if path == "/api/chat" else chat_body(reply, request)
+        if reply.cut:
+            whole = _response(200, body)
+            writer.write(whole[: len(whole) - len(body) // 2])
+            await writer.drain()
+            return False
+        writer.write(_response(reply.status, body, reply.headers))
+        await writer.drain()
+        return True
 
-        return Handler
+
+def _run(server: FakeServer, started: Future[None]) -> None:
+    try:
+        asyncio.run(server.run(ready=lambda: started.set_result(None)))
+    except BaseException as error:
+        if started.done():
+            raise
+        started.set_exception(error)
 
 
 @contextmanager
 def serve(script: Script, *, ollama: bool = False, tokenizer: bool = False) -> Iterator[FakeServer]:
+    """The double on a thread of its own, for one test."""
     server = FakeServer(script, ollama=ollama, tokenizer=tokenizer)
-    server.thread.start()
+    started: Future[None] = Future()
+    thread = threading.Thread(target=_run, args=(server, started), daemon=True)
+    thread.start()
+    started.result(timeout=30)
     try:
         yield server
     finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
+        server.stop()
+        thread.join(timeout=30)
 
 
 def sequence(*replies: Reply, then: Script | None = None) -> Script:
@@ -208,27 +329,46 @@ def sequence(*replies: Reply, then: Script | None = None) -> Script:
     return script
 
 
+def user_text(request: dict[str, Any]) -> str:
+    """The first user message: the prompt; later ones are re-asks."""
+    messages = request.get("messages", [])
+    return next((str(m.get("content")) for m in messages if m.get("role") == "user"), "")
+
+
 def document_of(request: dict[str, Any]) -> str:
     """The text a prompt put between <document> tags (or <notes> tags)."""
-    user = next((m["content"] for m in request["messages"] if m["role"] == "user"), "")
+    user = user_text(request)
     match = re.search(r"<(document|notes)>\n?(.*?)\n?</\1>", user, re.S)
     return match.group(2) if match else user
 
 
-def notes_for(request: dict[str, Any]) -> str:
-    """A well-formed notes answer quoting the first sentence of the document it was given."""
+def notes_for(request: dict[str, Any], first: Callable[[str], str] | None = None) -> str:
+    """A well-formed answer quoting the first sentence of the document it was given.
+
+    Notes for a chunk, a merge of notes, or the evidence a re-ask wants. `first` picks the
+    sentence; by default, everything up to the first full stop.
+    """
     text = document_of(request)
-    first = re.split(r"(?<=[。.!?])", text.strip(), maxsplit=1)[0].strip()
-    user = next((m["content"] for m in request["messages"] if m["role"] == "user"), "")
+    quote = (
+        first(text)
+        if first is not None
+        else re.split(r"(?<=[。.!?])", text.strip(), maxsplit=1)[0].strip()
+    )
+    user = user_text(request)
     if "<notes>" in user:
-        return json.dumps({"summary": "Merged summary.", "key_points": ["One.", "Two.", "Three."]})
+        return json.dumps(
+            {
+                "summary": "The parts together describe the report.",
+                "key_points": ["One.", "Two.", "Three."],
+            }
+        )
     if "Statement:" in user:
-        return json.dumps({"evidence": first})
+        return json.dumps({"evidence": quote}, ensure_ascii=False)
     return json.dumps(
         {
-            "summary": first,
-            "key_points": [first],
-            "facts": [{"statement": first, "category": "number", "evidence": first}],
+            "summary": quote,
+            "key_points": [quote],
+            "facts": [{"statement": quote, "category": "number", "evidence": quote}],
             "entities": {"people": [], "organizations": [], "places": []},
         },
         ensure_ascii=False,

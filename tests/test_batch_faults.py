@@ -18,6 +18,7 @@ import pytest
 from summarizer import _batch as batch
 from summarizer._config import Settings
 from summarizer._language import chinese_script
+from summarizer._sinks import JsonlSink
 
 from .fakeserver import MODEL, Reply, document_of, notes_for, serve
 
@@ -88,7 +89,7 @@ def run(tmp_path: Path, script: Any) -> tuple[batch.Report, dict[str, dict[str, 
             timeout=0.5,
             concurrency=2,
         )
-        sink = batch.JsonlSink(out)
+        sink = JsonlSink(out, resume=False)
         try:
             report = asyncio.run(batch.run(docs(tmp_path / "in"), settings, sink))
         finally:
@@ -180,7 +181,7 @@ def test_wrong_chinese_script_is_converted(tmp_path: Path) -> None:
         settings = Settings(
             base_url=server.base_url, model=MODEL, mode="json_object", cache=False, backoff=0.0
         )
-        sink = batch.JsonlSink(out)
+        sink = JsonlSink(out, resume=False)
         asyncio.run(batch.run([str(folder)], settings, sink))
         sink.close()
     record = json.loads(out.read_text(encoding="utf-8"))
@@ -205,7 +206,7 @@ def test_an_answer_too_long_for_a_chunk_is_retried_on_its_halves(tmp_path: Path)
         settings = Settings(
             base_url=server.base_url, model=MODEL, mode="json_object", cache=False, backoff=0.0
         )
-        sink = batch.JsonlSink(out)
+        sink = JsonlSink(out, resume=False)
         report = asyncio.run(batch.run([str(folder)], settings, sink))
         sink.close()
         sizes = [len(document_of(r)) for r in server.requests]

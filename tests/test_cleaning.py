@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer._cleaning import Edit, apply_edits, clean, guess_title
+from summarizer._cleaning import Edit, apply_edits, clean, guess_title, has_prose
 
 BODY = (
     "青岚县今年投入资金2.3亿元，建成32个服务站。\n"
@@ -249,3 +250,49 @@ def test_cleaning_in_blocks_gives_what_one_piece_gives(
     assert blocks.byline == whole.byline
     for start in range(0, len(whole.text) + 1, 7):
         assert blocks.to_original(start, start + 3) == whole.to_original(start, start + 3)
+
+
+# --- is there anything worth summarizing ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "!!! ??? ... --- *** ,,, ;;; ::: ### @@@\n" * 20,
+        "😀😃😄😁 🎉🎉🎉 👍👍 ❤️❤️ 🔥🔥🔥 ★☆ ©®™\n" * 20,
+        "1 2 3 4 5 6 7 8 9 10\n2025-03-04 3.14% 48,600,000\n" * 20,
+        "Home | About | Contact",
+        "Home\nAbout us\nContact\nPrivacy policy\n",
+        "Home > News > World > Asia",
+        "Home / Blog / Terms of service",
+        "首页 | 关于我们 | 联系我们 | 新闻中心",
+        "首页 · 新闻 · 体育 · 财经",
+        "https://example.com/news/2026/03/story-title\n",
+    ],
+)
+def test_noise_is_not_prose(text: str) -> None:
+    assert not has_prose(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meeting moved to 3pm. Bring the budget draft.",
+        "The council approved it.",
+        "明天上午九点开会。",
+        "青岚县今年投入资金2.3亿元，建成32个服务站。",
+        "Home | About | Contact\nThe garden opens 140 plots this year.",
+        "東京都は来年度の予算を発表した。",
+    ],
+)
+def test_short_real_text_is_prose(text: str) -> None:
+    assert has_prose(text)
+
+
+def test_every_example_and_seed_is_prose() -> None:
+    from .conftest import example_files, seed_files
+
+    for path in [*example_files(), *seed_files()]:
+        if path.suffix in (".txt", ".md"):
+            assert has_prose(clean(path.read_text(encoding="utf-8")).text), path

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer import _engines as engines
 from summarizer._config import Settings, resolve
 from summarizer._errors import ConfigError
 
@@ -27,7 +28,7 @@ def config_file(tmp_path: Path) -> Path:
 def test_defaults_without_anything(tmp_path: Path) -> None:
     settings = resolve({}, environ={}, path=tmp_path / "none.toml")
     assert settings == Settings()
-    assert settings.chosen_engine == "extractive"
+    assert engines.choose(settings) == "extractive"
 
 
 def test_precedence_flag_over_env_over_file(config_file: Path) -> None:
@@ -51,7 +52,7 @@ def test_profile(config_file: Path) -> None:
     settings = resolve({"profile": "ollama"}, environ={}, path=config_file)
     assert settings.model == "qwen2.5:7b"
     assert settings.chunk_tokens == 900
-    assert settings.chosen_engine == "llm"
+    assert engines.choose(settings) == "llm"
 
 
 def test_unknown_profile_names_the_known_ones(config_file: Path) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from summarizer._errors import (
     EmptyDocument,
     NotAFile,
     UnreadableDocument,
+    UnsupportedFormat,
 )
 
 ZH_HANS = (
@@ -79,8 +81,8 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize(
     "data",
     [
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
-        b"\x7fELF\x02\x01\x01\x00" + b"\x00\x01\x02\x03\xff\xfe" * 500,
+        bytes(range(256)) * 8,  # no magic number: formats we know are refused by name below
+        b"\x00\x01\x02\x03\xff\xfe" * 500,
     ],
 )
 def test_binary_file(tmp_path: Path, data: bytes) -> None:
@@ -191,3 +193,178 @@ def test_markdown_title(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
     path.write_text("# Garden notes\n\nThe garden opens 140 plots this year.\n")
     assert documents.load(path).title == "Garden notes"
+
+
+# --- UTF-8 with a few broken bytes --------------------------------------------------------
+
+
+def test_a_stray_latin1_byte_in_utf8_is_replaced_not_mojibake(tmp_path: Path) -> None:
+    path = tmp_path / "stray.txt"
+    path.write_bytes((ZH_HANS * 5).encode() + b"The caf\xe9 on Main Street opened.\n" + EN.encode())
+    doc = documents.load(path)
+    assert doc.encoding == "utf-8"
+    assert doc.text == ZH_HANS * 5 + "The caf\ufffd on Main Street opened.\n" + EN
+    assert doc.replaced_bytes == 1
+
+
+def test_utf8_cut_inside_a_character_is_read(tmp_path: Path) -> None:
+    data = (ZH_HANS * 5).encode() + "村民说现在方便多了".encode()
+    path = tmp_path / "truncated.txt"
+    path.write_bytes(data[:-2])  # a download cut one byte into the last character
+    doc = documents.load(path)
+    assert doc.text == ZH_HANS * 5 + "村民说现在方便多\ufffd"
+    assert doc.replaced_bytes == 1
+
+
+def test_utf8_with_a_bom_and_a_broken_byte(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + (ZH_HANS * 3).encode() + b"\xff" + EN.encode())
+    doc = documents.load(path)
+    assert doc.text == ZH_HANS * 3 + "\ufffd" + EN and doc.replaced_bytes == 1
+
+
+def test_clean_utf8_replaces_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "clean.txt"
+    path.write_bytes(ZH_HANS.encode())
+    assert documents.load(path).replaced_bytes == 0
+
+
+def test_replacement_stops_at_the_threshold(tmp_path: Path) -> None:
+    body = (ZH_HANS * 40).encode()  # 4.4 KB: the floor of 8 bytes is the limit
+    limit = max(documents.MIN_REPLACED_BYTES, len(body) // documents.REPLACED_BYTES_PER)
+    at_limit = tmp_path / "at.txt"
+    at_limit.write_bytes(body + b"\xe9" * limit)
+    assert documents.load(at_limit).replaced_bytes == limit
+    over = tmp_path / "over.txt"
+    over.write_bytes(body + b"\xe9" * (limit + 1))
+    try:
+        doc = documents.load(over)
+    except BinaryDocument:
+        return
+    assert doc.replaced_bytes == 0  # whatever the detector makes of it, not lenient UTF-8
+
+
+def test_a_latin1_text_is_not_taken_for_broken_utf8(tmp_path: Path) -> None:
+    # No valid multi-byte character, so nothing says UTF-8: the detector reads it whole.
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(b"The caf\xe9 on Main Street opened on Monday, the owner said.\n" * 3)
+    doc = documents.load(path)
+    assert "caf\xe9" in doc.text and doc.replaced_bytes == 0
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+def test_legacy_chinese_with_ascii_is_not_taken_for_broken_utf8(
+    tmp_path: Path, encoding: str
+) -> None:
+    text = (ZH_HANT if encoding == "big5" else ZH_HANS) + EN * 10
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = documents.load(path)
+    assert doc.text == text and doc.replaced_bytes == 0
+
+
+# --- formats we do not read ---------------------------------------------------------------
+
+
+def zip_with(*names: str, mimetype: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:
+        if mimetype is not None:
+            archive.writestr("mimetype", mimetype)
+        for name in names:
+            archive.writestr(name, "<x>The council approved a budget of 48.6 million.</x>" * 5)
+    return buf.getvalue()
+
+
+def gzipped(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+def bzipped(data: bytes) -> bytes:
+    import bz2
+
+    return bz2.compress(data)
+
+
+def xzipped(data: bytes) -> bytes:
+    import lzma
+
+    return lzma.compress(data)
+
+
+def sqlite_file(tmp_path: Path) -> bytes:
+    import sqlite3
+
+    path = tmp_path / "db.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("create table notes (body text)")
+        db.execute("insert into notes values ('The council approved a budget.')")
+    db.close()
+    return path.read_bytes()
+
+
+PAD = bytes(range(256)) * 4
+FORMATS = {
+    "docx": (zip_with("[Content_Types].xml", "word/document.xml"), "a Word document (zip)"),
+    "xlsx": (zip_with("[Content_Types].xml", "xl/workbook.xml"), "an Excel workbook (zip)"),
+    "pptx": (zip_with("[Content_Types].xml", "ppt/presentation.xml"), "a PowerPoint deck (zip)"),
+    "epub": (zip_with("OEBPS/ch1.xhtml", mimetype="application/epub+zip"), "an EPUB book (zip)"),
+    "odt": (
+        zip_with("content.xml", mimetype="application/vnd.oasis.opendocument.text"),
+        "an OpenDocument file (zip)",
+    ),
+    "zip": (zip_with("notes.txt"), "a zip archive"),
+    "gz": (gzipped(EN.encode() * 50), "a gzip archive"),
+    "bz2": (bzipped(EN.encode() * 50), "a bzip2 archive"),
+    "xz": (xzipped(EN.encode() * 50), "an xz archive"),
+    "7z": (b"7z\xbc\xaf\x27\x1c\x00\x04" + PAD, "a 7-Zip archive"),
+    "rar": (b"Rar!\x1a\x07\x01\x00" + PAD, "a RAR archive"),
+    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + PAD, "a PNG image"),
+    "jpeg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + PAD, "a JPEG image"),
+    "gif": (b"GIF89a\x40\x01\xf0\x00\xf7\x00\x00" + PAD, "a GIF image"),
+    "webp": (b"RIFF\x24\x10\x00\x00WEBPVP8 " + PAD, "a WebP image"),
+    "bmp": (b"BM\x36\x10\x0e\x00\x00\x00\x00\x00\x36\x00" + PAD, "a BMP image"),
+    "mp3": (b"ID3\x04\x00\x00\x00\x00\x01\x00" + PAD, "an MP3 audio file"),
+    "mp4": (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00" + PAD, "an MP4/QuickTime media file"),
+    "ogg": (b"OggS\x00\x02\x00\x00" + PAD, "an Ogg media file"),
+    "elf": (b"\x7fELF\x02\x01\x01\x00" + b"\x00\x01\x02\x03\xff\xfe" * 500, "an ELF executable"),
+    "exe": (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + PAD, "a Windows executable"),
+    "macho": (b"\xcf\xfa\xed\xfe\x07\x00\x00\x01" + PAD, "a Mach-O executable"),
+    "sqlite": (b"", "an SQLite database"),  # filled in by the test: sqlite writes it
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00" + PAD, "an old Microsoft Office file"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_formats_we_do_not_read_are_refused_by_their_bytes(tmp_path: Path, kind: str) -> None:
+    data, name = FORMATS[kind]
+    if kind == "sqlite":
+        data = sqlite_file(tmp_path)
+    path = tmp_path / "report.txt"  # the suffix does not matter: the bytes decide
+    path.write_bytes(data)
+    with pytest.raises(UnsupportedFormat) as raised:
+        documents.load(path)
+    assert raised.value.problem == (
+        f"binary file, {name}; summarizer reads .txt, .md, .html and .pdf"
+    )
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "BMW sales rose 4% in March.",  # BMP's two-byte magic, which filetype/puremagic take
+        "MZ Wallace opened a store.",  # a Windows executable's MZ
+        "ID3 tags describe MP3 files.",
+        "GIF89a is a format from 1989.",
+        "RIFF WAVE files hold audio.",
+        "OggS is the Ogg page marker.",
+        "PK is a common abbreviation.",
+        "BZh is how bzip2 files start.",
+    ],
+)
+def test_text_that_starts_like_a_magic_number_is_still_text(tmp_path: Path, start: str) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text(start + "\n" + EN, encoding="utf-8")
+    assert documents.load(path).text == start + "\n" + EN

@@ -4,11 +4,11 @@ import itertools
 
 import pytest
 
-from summarizer._chunking import split_sentences
 from summarizer._cleaning import clean
 from summarizer._documents import load
 from summarizer._extractive import categorize, extract_entities, extract_facts, summarize
 from summarizer._language import detect
+from summarizer._sentences import split_sentences
 
 from .conftest import EXAMPLES
 

@@ -69,8 +69,8 @@ def test_injection_spans_cover_the_attempt_to_the_end_of_its_line() -> None:
 
 
 def test_likely_sentences_pick_what_the_statement_is_about() -> None:
-    from summarizer._chunking import split_sentences
     from summarizer._grounding import likely_sentences
+    from summarizer._sentences import split_sentences
 
     text = "The council met on Tuesday. Parks receive $6.2 million. Buses run every 15 minutes. The mayor smiled."
     spans = split_sentences(text)

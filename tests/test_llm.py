@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from summarizer._cache import Cache
 from summarizer._config import Settings
 from summarizer._errors import ContextOverflow, EndpointError, InvalidOutput, OutputTruncated
-from summarizer._llm import LLM, Mode, Request, root_url, strip_reasoning
+from summarizer._llm import Client, Mode, Request, root_url, strip_reasoning
+from summarizer._session import Session
 
 from .fakeserver import MODEL, Reply, sequence, serve
 
@@ -29,7 +29,7 @@ def is_five(answer: Any) -> bool:
     return isinstance(answer, Answer) and answer.value == 5
 
 
-def ask(base_url: str, *, mode: str = "json_object", **overrides: Any) -> tuple[Any, LLM]:
+def ask(base_url: str, *, mode: str = "json_object", **overrides: Any) -> tuple[Any, Client]:
     settings = Settings.model_validate(
         {
             "base_url": base_url,
@@ -43,17 +43,15 @@ def ask(base_url: str, *, mode: str = "json_object", **overrides: Any) -> tuple[
         }
     )
 
-    async def run() -> tuple[Any, LLM]:
-        llm = LLM(settings, Cache(None))
-        try:
+    async def run() -> tuple[Any, Client]:
+        async with Session(settings.model_copy(update={"cache": False})) as session:
+            llm = session.client
             await llm.prepare()
             request = Request([{"role": "user", "content": "five?"}], max_tokens=64)
             try:
                 return await llm.ask(request, Answer), llm
             except Exception as e:  # returned, so tests can look at the usage too
                 return e, llm
-        finally:
-            await llm.aclose()
 
     return asyncio.run(run())
 
@@ -116,8 +114,10 @@ def test_dropped_connection_and_cut_body_are_retried() -> None:
 
 
 def test_unreachable_endpoint() -> None:
-    error, _ = ask("http://127.0.0.1:9/v1", max_retries=1)
-    assert isinstance(error, EndpointError) and "cannot connect" in str(error)
+    error, llm = ask("http://127.0.0.1:9/v1", max_retries=3)
+    # Nothing listens there: one attempt, no backoff, and the host is named.
+    assert isinstance(error, EndpointError) and "connection refused by 127.0.0.1" in str(error)
+    assert llm.usage.retries == 0 and llm.usage.calls == 1
 
 
 def test_think_block_and_prose_are_stripped_before_validation() -> None:
@@ -167,14 +167,10 @@ def ask_long(base_url: str, chars: int) -> Any:
     settings = Settings(base_url=base_url, model=MODEL, mode="json_object", context_window=512)
 
     async def run() -> Any:
-        llm = LLM(settings, Cache(None))
-        try:
-            await llm.prepare()
-            return await llm.ask(
+        async with Session(settings.model_copy(update={"cache": False})) as session:
+            return await session.client.ask(
                 Request([{"role": "user", "content": "字" * chars}], max_tokens=64), Answer
             )
-        finally:
-            await llm.aclose()
 
     return asyncio.run(run())
 
@@ -233,12 +229,9 @@ def test_probe_picks_the_first_enforced_mode(
         settings = Settings(base_url=server.base_url, model=MODEL, cache_dir=tmp_path)
 
         async def run() -> Mode | None:
-            llm = LLM(settings, Cache(settings.cache_path))
-            try:
-                await llm.prepare()
-            finally:
-                await llm.aclose()
-            return llm.mode
+            async with Session(settings) as session:
+                await session.client.prepare()
+                return session.client.mode
 
         assert asyncio.run(run()) == expected
         probes = len(server.requests)

@@ -105,6 +105,10 @@ def test_nothing_left_after_cleaning(tmp_path: Path) -> None:
         summarize(path)
 
 
-def test_offline_notice_only_without_a_model() -> None:
+def test_the_library_returns_no_notice_and_prints_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The offline notice is the CLI's to print (test_cli); the library only returns data."""
     result = summarize(EXAMPLES / "en_short_note.md")
-    assert result.metadata.notice and "--base-url" in result.metadata.notice
+    assert result.metadata.engine == "extractive" and "notice" not in result.metadata.model_dump()
+    assert capsys.readouterr() == ("", "")

@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 
 from summarizer import Settings, summarize
-from summarizer._cache import Cache
-from summarizer._chunking import Chunk
 from summarizer._cleaning import clean
 from summarizer._documents import load
+from summarizer._engines.evidence import Checker, ground
+from summarizer._engines.requests import PromptSet
 from summarizer._language import chinese_script
-from summarizer._llm import LLM, Mode
-from summarizer._pipeline import Run, _ground, _prompt
+from summarizer._llm import Mode
+from summarizer._packing import Chunk
 from summarizer._schemas import NoteFact
+from summarizer._session import Session
 
 from .conftest import EXAMPLES
 
@@ -61,11 +62,11 @@ def check_provenance(result: object) -> None:
     meta = result.metadata
     assert meta.engine == "llm" and meta.model == MODEL
     assert meta.mode == "json_object_schema"
-    assert {p["name"]: p["sha256"] for p in meta.prompts} == {
+    assert {p.name: p.sha256 for p in meta.prompts} == {
         name: load_prompt(name).sha256 for name in ("chunk_notes", "merge", "fact_repair")
     }
-    assert meta.usage is not None and meta.usage["calls"] >= 3
-    assert meta.usage["prompt_tokens"] > 0 and meta.usage["completion_tokens"] > 0
+    assert meta.usage is not None and meta.usage.calls >= 3
+    assert meta.usage.prompt_tokens > 0 and meta.usage.completion_tokens > 0
     assert meta.grounding is not None
 
 
@@ -104,8 +105,8 @@ def test_second_run_is_served_from_cache(tmp_path: Path) -> None:
     first = summarize(path, settings(tmp_path))
     # The cassette holds each request once; a second call would fail to replay.
     second = summarize(path, settings(tmp_path))
-    assert second.metadata.usage is not None and second.metadata.usage["calls"] == 0
-    assert second.metadata.usage["cached"] >= 1
+    assert second.metadata.usage is not None and second.metadata.usage.calls == 0
+    assert second.metadata.usage.cached >= 1
     assert second.summary == first.summary and second.facts == first.facts
 
 
@@ -113,12 +114,10 @@ def test_mode_fallback_on_llama_cpp(tmp_path: Path) -> None:
     """llama-cpp-python answers json_schema with a 500; json_object + schema is enforced."""
 
     async def probe() -> tuple[Mode | None, int, str]:
-        llm = LLM(settings(tmp_path), Cache(None))
-        try:
+        async with Session(settings(tmp_path, cache=False)) as session:
+            llm = session.client
             await llm.prepare()
-        finally:
-            await llm.aclose()
-        return llm.mode, llm.usage.calls, llm.endpoint.kind
+            return llm.mode, llm.usage.calls, llm.endpoint.kind
 
     mode, calls, kind = asyncio.run(probe())
     assert (mode, calls, kind) == (Mode.JSON_OBJECT_SCHEMA, 2, "llama-cpp-python")
@@ -141,22 +140,10 @@ def test_grounding_repairs_an_invented_quote(tmp_path: Path) -> None:
     )
 
     async def run() -> tuple[list[str], object]:
-        llm = LLM(settings(tmp_path, mode="json_object_schema"), Cache(None))
-        try:
-            await llm.prepare()
-            r = Run(
-                llm,
-                text,
-                "en",
-                "en",
-                None,
-                _prompt("chunk_notes", {}),
-                _prompt("merge", {}),
-                _prompt("fact_repair", {}),
-            )
-            facts, stats = await _ground(r, chunk, [invented, hopeless])
-        finally:
-            await llm.aclose()
+        async with Session(settings(tmp_path, mode="json_object_schema", cache=False)) as session:
+            await session.client.prepare()
+            checker = Checker(session.client, PromptSet.pinned(()).repair, same_language=True)
+            facts, stats = await ground(checker, chunk, [invented, hopeless])
         return [f.evidence for f in facts], stats
 
     evidence, stats = asyncio.run(run())

@@ -1,4 +1,4 @@
-"""Rendering: the result as a rich panel, Markdown or JSON.
+"""The terminal view: a rich panel of title, summary, key points, facts and entities.
 
 `SummaryView` is a rich renderable, so the CLI prints it and tests render it into a
 `StringIO` console at a fixed width; nothing here writes to a terminal by itself.
@@ -6,17 +6,22 @@
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from summarizer._formats.base import Format
 from summarizer._language import is_chinese
 from summarizer._schemas import DocumentSummary
 
+FILE_WIDTH = 100  # columns, when the panel is written to a file rather than a terminal
+
 
 class SummaryView:
-    """The terminal view of one result: title, summary, key points, facts and entities."""
+    """The terminal view of one result."""
 
     def __init__(self, summary: DocumentSummary) -> None:
         self.summary = summary
@@ -34,16 +39,12 @@ class SummaryView:
             parts.extend([points, Text()])
         if s.facts:
             parts.append(facts_table(s))
-        entities = _entity_groups(s)
+        entities = entity_groups(s)
         if entities:
             parts.append(Text())
             for label, names in entities:
-                parts.append(
-                    Text.assemble(
-                        (f"{label}: ", "bold"),
-                        "、".join(names) if is_chinese(s.language) else ", ".join(names),
-                    )
-                )
+                joined = "、".join(names) if is_chinese(s.language) else ", ".join(names)
+                parts.append(Text.assemble((f"{label}: ", "bold"), joined))
         m = s.metadata
         removed = m.cleaning.chars_before - m.cleaning.chars_after
         footer = (
@@ -71,50 +72,20 @@ def facts_table(summary: DocumentSummary) -> Table:
     return table
 
 
-def _entity_groups(summary: DocumentSummary) -> list[tuple[str, list[str]]]:
+def entity_groups(summary: DocumentSummary) -> list[tuple[str, list[str]]]:
     """The kinds of entity found, with their names."""
     e = summary.entities
     groups = (("People", e.people), ("Organizations", e.organizations), ("Places", e.places))
     return [(label, names) for label, names in groups if names]
 
 
-def to_json(summary: DocumentSummary) -> str:
-    return summary.to_json()
+def as_text(summary: DocumentSummary) -> str:
+    """The panel as plain text, for a file or a pipe."""
+    console = Console(record=True, width=FILE_WIDTH, file=io.StringIO(), color_system=None)
+    console.print(SummaryView(summary))
+    return console.export_text()
 
 
-def to_markdown(summary: DocumentSummary) -> str:
-    s = summary
-    lines = [f"# {s.title or '(untitled)'}", "", s.summary, ""]
-    if s.key_points:
-        lines += ["## Key points", "", *(f"- {p}" for p in s.key_points), ""]
-    if s.facts:
-        lines += [
-            "## Facts",
-            "",
-            "| # | Category | Statement | Evidence | Span |",
-            "|---|---|---|---|---|",
-        ]
-        for i, f in enumerate(s.facts, 1):
-            lines.append(
-                f"| {i} | {f.category} | {_cell(f.statement)} | {_cell(f.evidence)} | {f.start}-{f.end} |"
-            )
-        lines.append("")
-    entities = _entity_groups(s)
-    if entities:
-        lines += [
-            "## Entities",
-            "",
-            *(f"- **{label}:** {', '.join(names)}" for label, names in entities),
-            "",
-        ]
-    m = s.metadata
-    lines += [
-        "---",
-        f"*Source: {m.source} · language {s.language} · engine {m.engine} · {m.chunks} chunk(s)*",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+FORMAT = Format(
+    "rich", (), as_text, view=SummaryView, description="a panel for the terminal (default)"
+)

@@ -5,7 +5,10 @@ import json
 from rich.console import Console
 
 from summarizer import DocumentSummary, summarize
-from summarizer._render import SummaryView, to_json, to_markdown
+from summarizer import _formats as formats
+from summarizer._formats.json import to_json
+from summarizer._formats.markdown import to_markdown
+from summarizer._formats.panel import SummaryView
 
 from .conftest import EXAMPLES, rendered
 
@@ -50,3 +53,18 @@ def test_json_round_trips_to_the_schema() -> None:
     }
     assert DocumentSummary.model_validate(data) == summary
     assert "青岚" in to_json(summary), "JSON keeps Chinese readable, not \\u-escaped"
+
+
+def test_formats_are_found_by_name_and_suffix() -> None:
+    assert formats.names() == ["rich", "json", "jsonl", "markdown"]
+    assert formats.for_path(EXAMPLES / "out.JSON") is formats.get("json")
+    assert formats.for_path(EXAMPLES / "out.markdown") is formats.get("markdown")
+    assert formats.for_path(EXAMPLES / "out.html") is None
+    assert [f.name for f in formats.FORMATS.values() if f.line_oriented] == ["jsonl"]
+
+
+def test_the_panel_as_text_is_what_a_terminal_would_show() -> None:
+    summary = result()
+    text = formats.get("rich").render(summary)
+    assert summary.title and summary.title in text and "Key points" in text
+    assert "\x1b[" not in text  # plain text for a file or a pipe: no colour codes

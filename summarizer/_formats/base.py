@@ -1,0 +1,20 @@
+"""What an output format is: a name, the suffixes that choose it, and how it renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import RenderableType
+
+from summarizer._schemas import DocumentSummary
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffixes: tuple[str, ...]
+    render: Callable[[DocumentSummary], str]  # the text written to a file or a pipe
+    line_oriented: bool = False  # one record per line, so a batch can stream it
+    view: Callable[[DocumentSummary], RenderableType] | None = None  # for a terminal
+    description: str = ""

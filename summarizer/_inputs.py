@@ -1,0 +1,81 @@
+"""What the user named: files, folders (walked for supported suffixes) and globs, each once.
+
+Folders are walked without following symlinked folders, so a symlink loop cannot trap the
+walk. A name that finds nothing (an empty folder, a glob with no match) is a usage error
+before any work starts, and so is an input that is also the output, however it is reached:
+named directly, through a link, or found by walking a folder.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarizer import _documents as documents
+from summarizer._errors import ConfigError, DocumentNotFound
+
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document to summarize, by the name the record will carry."""
+
+    source: str
+
+
+def expand(inputs: Iterable[str], *, outputs: Iterable[Path] = ()) -> list[Item]:
+    """The documents the inputs name, each once, in a stable order."""
+    guarded = {ident for path in outputs if (ident := _identity(path)) is not None}
+    items: list[Item] = []
+    seen: set[str] = set()
+    for raw in inputs:
+        for source in _named(raw):
+            name = source if source == documents.STDIN else os.path.realpath(source)
+            if name in seen:
+                continue
+            if source != documents.STDIN and _identity(Path(source)) in guarded:
+                raise ConfigError(f"{source}: is also the output file; choose another -o")
+            seen.add(name)
+            items.append(Item(source))
+    return items
+
+
+def _named(raw: str) -> list[str]:
+    path = Path(raw)
+    if raw == documents.STDIN:
+        return [raw]
+    if path.is_dir():
+        found = _walk(path)
+        if not found:
+            kinds = ", ".join(sorted(documents.SUFFIXES))
+            raise DocumentNotFound(raw, f"no supported documents ({kinds}) in this folder")
+        return found
+    if _GLOB_CHARS & set(raw) and not path.exists():
+        matches = sorted(glob.glob(raw, recursive=True))
+        if not matches:
+            raise DocumentNotFound(raw, "no files match")
+        return [f for m in matches for f in (_walk(Path(m)) if Path(m).is_dir() else [m])]
+    return [raw]
+
+
+def _walk(root: Path) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            if Path(name).suffix.lower() in documents.SUFFIXES:
+                found.append(os.path.join(folder, name))
+    return found
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of what a path reaches, links followed; None if nothing is there."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)

@@ -1,0 +1,30 @@
+"""The model boundary: one OpenAI-compatible endpoint, structured answers, one retry layer.
+
+endpoint.py   what the server is: discovery, and the probe for the mode it enforces
+modes.py      one strategy per structured-output mode (build the request, send it)
+client.py     prepare, fits, ask: instructor's one re-ask loop inside our one policy
+policy.py     the tenacity policy (transport retries and re-asks, counted apart)
+failures.py   which failures are transient, and map_errors() into our error tree
+usage.py      the Meter: usage counted in one place, per document
+replies.py    the JSON out of what a model wrote
+local.py      a GGUF file served in-process
+"""
+
+from summarizer._llm.client import PROMPT_HEADER, Client, ClientOptions, Request
+from summarizer._llm.endpoint import DEFAULT_CONTEXT_WINDOW, EndpointInfo, root_url
+from summarizer._llm.modes import Mode
+from summarizer._llm.replies import strip_reasoning
+from summarizer._llm.usage import Meter
+
+__all__ = [
+    "DEFAULT_CONTEXT_WINDOW",
+    "PROMPT_HEADER",
+    "Client",
+    "ClientOptions",
+    "EndpointInfo",
+    "Meter",
+    "Mode",
+    "Request",
+    "root_url",
+    "strip_reasoning",
+]

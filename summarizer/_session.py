@@ -1,0 +1,116 @@
+"""The one owner of a run's resources: the model client, the cache and the request limit.
+
+A `Session` is an async context manager. The pipeline, batch executors, eval and doctor
+borrow it and never create or close any of these themselves, so every request of every
+document shares one limit on requests in flight and one connection pool. The SQLite cache
+is reached through `recall`/`remember`, on a worker thread, so it never blocks the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Any
+
+from summarizer._cache import Cache
+from summarizer._config import Settings
+from summarizer._errors import ConfigError, ModelError
+from summarizer._llm import Client, ClientOptions, Meter
+from summarizer._redaction import PLACEHOLDER_KEY, Redactor, url_password
+
+
+class Session:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.meter = Meter()
+        self.redact = redactor(settings)
+        self.cache = Cache(None)
+        self._client: Client | None = None
+        self._limit: asyncio.Semaphore | None = None
+
+    async def __aenter__(self) -> Session:
+        path = self.settings.cache_path
+        if path is not None:
+            try:
+                self.cache = await asyncio.to_thread(Cache, path)
+            except OSError as e:
+                raise ConfigError(
+                    f"{path.parent}: cannot use the cache directory: {e.strerror or e}; "
+                    "set SUMMARIZER_CACHE_DIR or pass --no-cache"
+                ) from e
+        self._limit = asyncio.Semaphore(self.settings.concurrency)
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        await asyncio.to_thread(self.cache.close)
+
+    @property
+    def client(self) -> Client:
+        """The model client, made on first use: an offline run never builds one."""
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _connect(self) -> Client:
+        settings = self.settings
+        if self._limit is None:
+            raise RuntimeError("use the Session as an async context manager")
+        http = None
+        base_url = settings.base_url or "https://api.openai.com/v1"
+        model = settings.model
+        window = settings.context_window
+        if settings.model_file is not None:
+            from summarizer._llm.local import LOCAL_BASE_URL, local_http_client
+
+            http = local_http_client(settings.model_file, window)
+            base_url, model = LOCAL_BASE_URL, settings.model_file.stem
+            window = window or 4096
+        if not model:
+            raise ModelError("no model configured: pass --model or set SUMMARIZER_MODEL")
+        options = ClientOptions(
+            base_url=base_url,
+            model=model,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            backoff=settings.backoff,
+            reasks=settings.reasks,
+            mode=settings.mode,
+            context_window=window,
+        )
+        key = settings.api_key.get_secret_value() if settings.api_key else PLACEHOLDER_KEY
+        return Client(
+            options,
+            api_key=key,
+            cache=self.cache,
+            limit=self._limit,
+            meter=self.meter,
+            redact=self.redact,
+            http=http,
+        )
+
+    async def recall(self, key: str) -> Any | None:
+        """A cached value, counted as a cache hit in the current document's usage."""
+        value = await asyncio.to_thread(self.cache.get, key)
+        if value is not None:
+            self.meter.add(cached=1)
+        return value
+
+    async def remember(self, key: str, kind: str, value: Any) -> None:
+        await asyncio.to_thread(self.cache.put, key, kind, value)
+
+
+def redactor(settings: Settings) -> Redactor:
+    """Everything secret the settings hold: the API key and a password in the base URL."""
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    return Redactor([key, url_password(settings.base_url)])
