@@ -6,7 +6,9 @@ import pytest
 
 from summarizer._cleaning import clean
 from summarizer._documents import load
-from summarizer._extractive import categorize, extract_entities, extract_facts, summarize
+from summarizer._engines.extractive import summarize
+from summarizer._entities import extract_entities
+from summarizer._facts import categorize, extract_facts
 from summarizer._language import detect
 from summarizer._sentences import split_sentences
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarizer import _extractive as extractive
+from summarizer import _facts as facts_rules
 from summarizer import _grounding as grounding
 from summarizer._engines.requests import repair_request
 from summarizer._errors import ContextOverflow, OutputTruncated
@@ -75,7 +75,7 @@ def _checked(
         return None
     return Fact(
         statement=note.statement.strip(),
-        category=extractive.categorize(evidence) or note.category,
+        category=facts_rules.categorize(evidence) or note.category,
         evidence=evidence,
         start=chunk.start + span[0],
         end=chunk.start + span[1],

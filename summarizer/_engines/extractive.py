@@ -1,16 +1,187 @@
-"""The offline engine: TextRank summary, rule-based facts and entities, no model, no network."""
+"""The offline engine: summary, key points, facts and entities without a model.
+
+It runs when no model is configured, so the main job works on a fresh machine with no
+network. Sentences are ranked by centrality in a similarity graph (TextRank) over
+character bigrams for Chinese and content words for English, with a prior that favours
+early sentences, as news puts its lede first. Facts (`_facts`) and entities (`_entities`)
+come from rules. Everything is deterministic: same text, same result.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer import _extractive as extractive
 from summarizer._engines.base import EngineResult, Progress
+from summarizer._entities import extract_entities
+from summarizer._facts import HAN_RUN, extract_facts, is_candidate
+from summarizer._language import is_chinese
+from summarizer._schemas import Entities, Fact
+from summarizer._sentences import Span, split_sentences
 
 if TYPE_CHECKING:
     from summarizer._cleaning import CleanedText
     from summarizer._session import Session
+
+_MAX_GRAPH = 400  # sentences; beyond this, centrality against the centroid is used instead
+_KEY_POINT_CHARS = {"zh": 90, "en": 220}
+
+
+@dataclass(frozen=True)
+class Extract:
+    summary: str
+    key_points: list[str]
+    facts: list[Fact]
+    entities: Entities
+
+
+def summarize(text: str, language: str) -> Extract:
+    """Summarize cleaned text; `language` is a tag from `summarizer._language.detect`."""
+    zh = is_chinese(language)
+    sentences = split_sentences(text)
+    features = [_features(text[s.start : s.end], zh) for s in sentences]
+    scores = _rank(features)
+    candidates = [i for i, s in enumerate(sentences) if is_candidate(text[s.start : s.end], zh)]
+    if len(candidates) < 3:
+        candidates = [i for i, s in enumerate(sentences) if i > 0 or len(sentences) == 1]
+    ranked = sorted(candidates, key=lambda i: (-scores[i], i))
+    summary_ids = _pick_summary(text, sentences, ranked, zh)
+    rest = [i for i in ranked if i not in summary_ids]
+    pool = rest if len(rest) >= 3 else ranked
+    point_ids = _pick_points(pool, features, max(3, min(7, round(len(candidates) / 5))))
+    return Extract(
+        summary=_join(
+            [text[sentences[i].start : sentences[i].end] for i in sorted(summary_ids)], zh
+        ),
+        key_points=[
+            _shorten(text[sentences[i].start : sentences[i].end], zh) for i in sorted(point_ids)
+        ],
+        facts=extract_facts(text, sentences, scores),
+        entities=extract_entities(text, zh),
+    )
+
+
+# --- ranking -----------------------------------------------------------------------------
+
+_EN_STOP = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been "
+    "being it its this that these those he she they we you i his her their our your them "
+    "him us has have had do does did not no so than then there here which who whom what "
+    "when where will would can could should may might must also into over after before "
+    "about more most said says per up out new one two".split()
+)
+_WORD = re.compile(r"[a-z][a-z'-]+|\d+(?:[.,]\d+)*")
+
+
+def _features(sentence: str, zh: bool) -> Counter[str]:
+    if zh:
+        grams: Counter[str] = Counter()
+        for run in HAN_RUN.findall(sentence):
+            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+        grams.update(_WORD.findall(sentence.lower()))
+        return grams
+    words = [w.rstrip("s") if len(w) > 4 else w for w in _WORD.findall(sentence.lower())]
+    return Counter(w for w in words if w not in _EN_STOP)
+
+
+def _rank(features: list[Counter[str]]) -> list[float]:
+    n = len(features)
+    if n == 0:
+        return []
+    df: Counter[str] = Counter()
+    for f in features:
+        df.update(f.keys())
+    vectors = []
+    for f in features:
+        vec = {t: (1 + math.log(c)) * math.log(1 + n / df[t]) for t, c in f.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({t: v / norm for t, v in vec.items()})
+    prior = [1 / math.sqrt(1 + i) for i in range(n)]
+    total = sum(prior)
+    prior = [p / total for p in prior]
+    if n > _MAX_GRAPH:
+        centroid: defaultdict[str, float] = defaultdict(float)
+        for vec in vectors:
+            for t, v in vec.items():
+                centroid[t] += v
+        sims = [sum(v * centroid[t] for t, v in vec.items()) for vec in vectors]
+        top = max(sims) or 1.0
+        return [0.8 * s / top + 0.2 * p / prior[0] for s, p in zip(sims, prior, strict=True)]
+    postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, vec in enumerate(vectors):
+        for t, v in vec.items():
+            postings[t].append((i, v))
+    weights: list[defaultdict[int, float]] = [defaultdict(float) for _ in range(n)]
+    for plist in postings.values():
+        for a, va in plist:
+            for b, vb in plist:
+                if a != b:
+                    weights[a][b] += va * vb
+    out_sum = [sum(w.values()) for w in weights]
+    score = prior[:]
+    for _ in range(40):
+        new = [0.15 * p for p in prior]
+        for a in range(n):
+            if out_sum[a] == 0:
+                for b in range(n):
+                    new[b] += 0.85 * score[a] * prior[b]
+                continue
+            share = 0.85 * score[a] / out_sum[a]
+            for b, w in weights[a].items():
+                new[b] += share * w
+        score = new
+    return score
+
+
+def _pick_summary(text: str, sentences: list[Span], ranked: list[int], zh: bool) -> set[int]:
+    target = 220 if zh else 600
+    chosen: set[int] = set()
+    length = 0
+    for i in ranked[:3]:
+        size = sentences[i].end - sentences[i].start
+        if chosen and length + size > target:
+            break
+        chosen.add(i)
+        length += size
+    return chosen
+
+
+def _pick_points(pool: list[int], features: list[Counter[str]], k: int) -> list[int]:
+    chosen: list[int] = []
+    for i in pool:
+        if len(chosen) == k:
+            break
+        if all(_overlap(features[i], features[j]) < 0.5 for j in chosen):
+            chosen.append(i)
+    return chosen
+
+
+def _overlap(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    shared = sum((a & b).values())
+    return shared / min(sum(a.values()), sum(b.values()))
+
+
+def _join(parts: list[str], zh: bool) -> str:
+    return ("" if zh else " ").join(parts)
+
+
+def _shorten(sentence: str, zh: bool) -> str:
+    limit = _KEY_POINT_CHARS["zh" if zh else "en"]
+    if len(sentence) <= limit:
+        return sentence
+    cut = max(sentence.rfind(c, 0, limit) for c in ("，", ",", "；", ";", "、"))
+    if cut < limit // 2:
+        cut = sentence.rfind(" ", 0, limit) if not zh else limit
+    return sentence[:cut].rstrip(" ，,；;、") + "…"
+
+
+# --- facts -------------------------------------------------------------------------------
 
 
 class ExtractiveEngine:
@@ -24,7 +195,7 @@ class ExtractiveEngine:
         session: Session,
         progress: Progress | None = None,
     ) -> EngineResult:
-        result = await asyncio.to_thread(extractive.summarize, cleaned.text, language)
+        result = await asyncio.to_thread(summarize, cleaned.text, language)
         return EngineResult(
             summary=result.summary,
             key_points=result.key_points,
