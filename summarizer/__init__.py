@@ -36,6 +36,7 @@ from summarizer._errors import (
 from summarizer._prompts import PromptRef
 from summarizer._schemas import (
     Byline,
+    Citation,
     CleaningReport,
     CleaningStep,
     DocumentInfo,
@@ -47,6 +48,7 @@ from summarizer._schemas import (
     GroundingStats,
     Metadata,
     Record,
+    SourceSpan,
     Usage,
 )
 from summarizer._version import __version__
@@ -55,6 +57,7 @@ __all__ = [
     "AsyncSummarizer",
     "BinaryDocument",
     "Byline",
+    "Citation",
     "CleaningReport",
     "CleaningStep",
     "ConfigError",
@@ -81,6 +84,7 @@ __all__ = [
     "PromptRef",
     "Record",
     "Settings",
+    "SourceSpan",
     "Summarizer",
     "SummarizerError",
     "UnreadableDocument",

@@ -37,6 +37,29 @@ class Fact(_Model):
         return self
 
 
+class SourceSpan(_Model):
+    """A span of the cleaned text (`start`, `end`) and the same span in the loaded document."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    source_start: int | None = Field(default=None, ge=0)
+    source_end: int | None = Field(default=None, ge=0)
+
+
+class Citation(_Model):
+    """What a key point or a summary sentence rests on: sentences of the cleaned text.
+
+    `index` is the key point's position in `key_points`, or the summary sentence's position
+    in the summary; `sentences` are the document-wide sentence numbers the model cited.
+    """
+
+    kind: Literal["key_point", "summary"]
+    index: int = Field(ge=0)
+    text: str
+    sentences: list[int] = Field(default_factory=list)
+    spans: list[SourceSpan] = Field(default_factory=list)
+
+
 class Entities(_Model):
     people: list[str] = Field(default_factory=list)
     organizations: list[str] = Field(default_factory=list)
@@ -143,6 +166,10 @@ class DocumentSummary(_Model):
     key_points: list[str]
     facts: list[Fact]
     entities: Entities = Field(default_factory=Entities)
+    citations: list[Citation] = Field(
+        default_factory=list,
+        description="Source spans of key points and summary sentences, where an engine cites.",
+    )
     metadata: Metadata
 
     def to_json(self, **kwargs: Any) -> str:

@@ -49,6 +49,14 @@ class _Run:
     target: str
     grounding: GroundingStats = field(default_factory=GroundingStats)
 
+    @classmethod
+    def start(cls, session: Session, language: str, title: str | None) -> _Run:
+        client = session.client
+        target = session.settings.language or language
+        prompts = PromptSet.pinned(session.settings.prompts)
+        checker = Checker(client, prompts.repair, same_language=target == language)
+        return cls(session, client, prompts, checker, title, target)
+
 
 class MapReduceEngine:
     name = "llm"
@@ -61,17 +69,8 @@ class MapReduceEngine:
         session: Session,
         progress: Progress | None = None,
     ) -> EngineResult:
-        client = session.client
-        target = session.settings.language or language
-        prompts = PromptSet.pinned(session.settings.prompts)
-        run = _Run(
-            session=session,
-            client=client,
-            prompts=prompts,
-            checker=Checker(client, prompts.repair, same_language=target == language),
-            title=title,
-            target=target,
-        )
+        run = _Run.start(session, language, title)
+        client, prompts, target = run.client, run.prompts, run.target
         timings = Timings()
         with session.meter.scope() as usage:
             with timings.stage("prepare"):
