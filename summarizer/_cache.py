@@ -44,6 +44,8 @@ class Cache:
                 path, timeout=30, isolation_level=None, check_same_thread=False
             )
             self._db.execute("PRAGMA journal_mode=WAL")
+            # Overwritten rows are zeroed, not left in free pages: nothing stale lingers.
+            self._db.execute("PRAGMA secure_delete=ON")
             self._db.execute(_SCHEMA)
 
     def get(self, cache_key: str) -> Any | None:

@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -91,6 +92,22 @@ class Settings(BaseModel):
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "settings"
             raise ConfigError(f"invalid setting {where}: {first['msg']}") from e
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_url(cls, value: str | None) -> str | None:
+        """A URL the HTTP client can use; checked here so a typo is a config error."""
+        if value is None:
+            return None
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018  (raises on a port that is not a number)
+        except ValueError as e:
+            raise ValueError(f"not a usable URL ({e})") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value
 
     @field_validator("api_key", mode="before")
     @classmethod

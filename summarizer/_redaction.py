@@ -7,11 +7,16 @@ goes through one `Redactor` (or `safe_url`), whatever the key's length.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 MASK = "***"
 PLACEHOLDER_KEY = "sk-no-key-required"  # sent when none is configured; not a secret
+
+
+# scheme://userinfo@ of a URL urlsplit refuses (an unclosed IPv6 bracket): still masked
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
 
 
 def safe_url(url: str) -> str:
@@ -19,14 +24,12 @@ def safe_url(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return url
+        return _USERINFO.sub(rf"\1{MASK}@", url)
     if parts.password is None:
         return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    netloc = f"{parts.username}:{MASK}@{host}" if parts.username else f"{MASK}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    user = f"{parts.username}:" if parts.username else ""
+    host = parts.netloc.rpartition("@")[2]  # as written: IPv6 brackets, a port even if bad
+    return urlunsplit(parts._replace(netloc=f"{user}{MASK}@{host}"))
 
 
 def url_password(url: str | None) -> str | None:
@@ -35,7 +38,9 @@ def url_password(url: str | None) -> str | None:
     try:
         return urlsplit(url).password
     except ValueError:
-        return None
+        found = _USERINFO.match(url)
+        password = found.group(2).partition(":")[2] if found else ""
+        return password or None
 
 
 class Redactor:
@@ -43,6 +48,7 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         found = {s.strip() for s in secrets if s and s.strip() and s.strip() != PLACEHOLDER_KEY}
+        found |= {unquote(s) for s in found}  # a URL's password is sent (and echoed) decoded
         self._secrets = sorted(found, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:

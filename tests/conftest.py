@@ -40,6 +40,7 @@ import difflib  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
 from typing import Any  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 import yaml  # noqa: E402
 
@@ -116,6 +117,19 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+def scrub_request(request: Any) -> Any:
+    """vcrpy records the whole URI, so a base URL's `user:password@` would be in the cassette.
+
+    It also runs on each request before matching, so a URI without a password is left as is.
+    """
+    parts = urlsplit(request.uri)
+    if parts.password is not None:
+        user = f"{parts.username}:" if parts.username else ""
+        host = parts.netloc.rsplit("@", 1)[1]
+        request.uri = urlunsplit(parts._replace(netloc=f"{user}***@{host}"))
+    return request
+
+
 def pytest_recording_configure(config: Any, vcr: Any) -> None:
     vcr.register_serializer("yaml", Utf8Yaml)
     vcr.register_matcher("prompt", prompt_matcher)
@@ -146,6 +160,7 @@ def vcr_config() -> dict[str, Any]:
         ],
         "match_on": ["method", "scheme", "host", "port", "path", "query", "prompt", "json_body"],
         "decode_compressed_response": True,
+        "before_record_request": scrub_request,
         "before_record_response": scrub_response,
     }
 

@@ -33,7 +33,13 @@ from summarizer._errors import (
     OutputTruncated,
     SummarizerError,
 )
-from summarizer._llm.endpoint import DEFAULT_CONTEXT_WINDOW, EndpointInfo, discover, probe
+from summarizer._llm.endpoint import (
+    DEFAULT_CONTEXT_WINDOW,
+    EndpointInfo,
+    discover,
+    probe,
+    tokenize_url,
+)
 from summarizer._llm.failures import EmptyAnswer, Rejected, first_line, map_errors, transient
 from summarizer._llm.modes import STRATEGIES, Mode, Strategy, prepared
 from summarizer._llm.policy import Policy
@@ -146,6 +152,8 @@ class Client:
     async def _prepare(self) -> None:
         ident = key(kind="endpoint", base_url=self.base_url, model=self.model)
         cached = await asyncio.to_thread(self.cache.get, ident)
+        if cached is not None and "://" in str(cached["endpoint"].get("tokenize_path")):
+            cached = None  # from before paths were relative: a URL, maybe with a password
         if cached is not None:
             self.endpoint = EndpointInfo(**cached["endpoint"])
             probed: str | None = cached.get("mode")
@@ -181,12 +189,13 @@ class Client:
 
     async def count_tokens(self, text: str) -> int | None:
         """The server's own count, where it offers a tokenizer; else None."""
-        if self.endpoint.tokenize_path is None:
+        url = tokenize_url(self.base_url, self.endpoint)
+        if url is None:
             return None
         body: dict[str, Any] = {self.endpoint.tokenize_field: text}
         if self.endpoint.tokenize_field == "prompt":
             body["model"] = self.model
-        data = await self.get_json(self.endpoint.tokenize_path, method="POST", body=body)
+        data = await self.get_json(url, method="POST", body=body)
         if isinstance(data, dict):
             if isinstance(data.get("count"), int):
                 return int(data["count"])
@@ -298,7 +307,7 @@ class Client:
         return InvalidOutput(
             self._redact(
                 f"no valid {model.__name__} after {error.n_attempts} attempt(s): "
-                f"{first_line(cause or error)}"
+                f"{first_line(cause or error, self._redact)}"
             )
         )
 

@@ -36,10 +36,12 @@ Create = Callable[[dict[str, Any]], Awaitable[Any]]
 
 @dataclass
 class EndpointInfo:
+    """Cached as it is (`to_dict`), so it holds no URL: a base URL may carry a password."""
+
     kind: str = "openai-compatible"
     context_window: int | None = None
     context_source: str = "default"
-    tokenize_path: str | None = None
+    tokenize_path: str | None = None  # relative to the server root: see tokenize_url()
     tokenize_field: str = "content"
     rejected: dict[str, str] = field(default_factory=dict)  # mode -> why the probe refused it
 
@@ -54,6 +56,13 @@ def root_url(base_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+def tokenize_url(base_url: str, info: EndpointInfo) -> str | None:
+    """Where the server's tokenizer is, joined at use so the cached path carries no password."""
+    if info.tokenize_path is None:
+        return None
+    return f"{root_url(base_url)}/{info.tokenize_path}"
+
+
 async def discover(get_json: GetJson, base_url: str, model: str) -> EndpointInfo:
     """Context window and tokenizer, from whatever the server exposes."""
     info = EndpointInfo()
@@ -66,14 +75,14 @@ async def discover(get_json: GetJson, base_url: str, model: str) -> EndpointInfo
     if isinstance(entry.get("max_model_len"), int):  # vLLM
         info.kind, info.context_window = "vllm", entry["max_model_len"]
         info.context_source = "server"
-        info.tokenize_path, info.tokenize_field = f"{root}/tokenize", "prompt"
+        info.tokenize_path, info.tokenize_field = "tokenize", "prompt"
     elif isinstance(meta, dict) and isinstance(meta.get("n_ctx"), int):  # llama-server
         info.kind, info.context_window = "llama-server", meta["n_ctx"]
         info.context_source = "server"
-        info.tokenize_path, info.tokenize_field = f"{root}/tokenize", "content"
+        info.tokenize_path, info.tokenize_field = "tokenize", "content"
     elif entry.get("owned_by") == "me":  # llama-cpp-python: tokenizes, keeps n_ctx to itself
         info.kind = "llama-cpp-python"
-        info.tokenize_path, info.tokenize_field = f"{root}/extras/tokenize", "input"
+        info.tokenize_path, info.tokenize_field = "extras/tokenize", "input"
     elif await get_json(f"{root}/api/version") is not None:
         info.kind = "ollama"
         shown = await get_json(f"{root}/api/show", method="POST", body={"model": model})

@@ -8,7 +8,7 @@ out. `transient()` is the retry policy's one question: is this failure worth ano
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,9 +99,11 @@ def retry_after(error: BaseException | None) -> float | None:
     return None
 
 
-def first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:300] if text else type(error).__name__
+def first_line(error: BaseException, redact: Callable[[str], str] | None = None) -> str:
+    """Redacted before it is cut: a key cut in two would get past the redactor half-known."""
+    text = str(error) if redact is None else redact(str(error))
+    lines = text.strip().splitlines()
+    return lines[0][:300] if lines else type(error).__name__
 
 
 @contextmanager
@@ -116,7 +118,7 @@ def map_errors(base_url: str, timeout: float, redact: Redactor) -> Iterator[None
     try:
         yield
     except openai.APIStatusError as e:
-        raise fail(f"HTTP {e.status_code}: {first_line(e)}", e.status_code) from e
+        raise fail(f"HTTP {e.status_code}: {first_line(e, redact)}", e.status_code) from e
     except openai.APITimeoutError as e:
         raise fail(f"timed out after {timeout:g}s") from e
     except (openai.APIConnectionError, httpx2.HTTPError) as e:
@@ -125,11 +127,11 @@ def map_errors(base_url: str, timeout: float, redact: Redactor) -> Iterator[None
             raise fail(str(cause)) from e  # e.g. a cassette that has no such request: all of it
         if refused(e):
             raise fail(f"connection refused by {host}: is the server running?") from e
-        raise fail(f"cannot connect to {host}: {first_line(cause)}") from e
+        raise fail(f"cannot connect to {host}: {first_line(cause, redact)}") from e
     except openai.OpenAIError as e:
-        raise fail(first_line(e)) from e
+        raise fail(first_line(e, redact)) from e
     except StatusError as e:
-        raise fail(first_line(e), e.status_code) from e
+        raise fail(first_line(e, redact), e.status_code) from e
     except EmptyAnswer as e:
         raise fail(str(e)) from e
     except ModelError as e:

@@ -26,6 +26,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
 from summarizer._llm.failures import EmptyAnswer, StatusError
+from summarizer._redaction import PLACEHOLDER_KEY
 from summarizer._schemas import json_schema
 
 
@@ -144,11 +145,15 @@ class OllamaFormat:
             "format": kwargs["format"],
             "options": options,
         }
+        headers = dict(kwargs.get("extra_headers") or {})
+        key = wire.openai.api_key
+        if key and key != PLACEHOLDER_KEY:  # an Ollama behind an auth proxy needs the key too
+            headers["Authorization"] = f"Bearer {key}"
         response = await wire.http.post(
-            f"{root_url(wire.base_url)}/api/chat", json=body, headers=kwargs.get("extra_headers")
+            f"{root_url(wire.base_url)}/api/chat", json=body, headers=headers
         )
-        if response.status_code >= 400:
-            raise StatusError(response.status_code, response.text[:300], response.headers)
+        if response.status_code >= 400:  # the whole body: redaction comes before any cut
+            raise StatusError(response.status_code, response.text, response.headers)
         try:
             data = response.json()
         except ValueError as e:
