@@ -275,3 +275,49 @@ def test_ollama_faults_use_the_same_retry_policy() -> None:
     with serve(sequence(busy, GOOD), ollama=True) as server:
         answer, llm = ask(server.base_url, mode="auto", context_window=None)
     assert is_five(answer) and llm.usage.retries == 1
+
+
+def rambling_enforcer(request: dict[str, Any]) -> Reply:
+    """vLLM with SmolLM2: json_schema enforced, but an unbounded integer runs to max_tokens."""
+    rf = request.get("response_format") or {}
+    if rf.get("type") != "json_schema":
+        return Reply(status=400, body='{"error": {"message": "unsupported"}}')
+    value = rf["json_schema"]["schema"]["properties"]["zq_probe_value"]
+    if "maximum" in value:
+        return Reply(content='{"zq_probe_value": 1}')
+    return Reply(content='{\n  "zq_probe_value": 1000000000000000000', finish_reason="length")
+
+
+def test_an_enforced_answer_cut_at_max_tokens_is_probed_again_bounded(tmp_path: Path) -> None:
+    with serve(rambling_enforcer) as server:
+        settings = Settings(base_url=server.base_url, model=MODEL, cache_dir=tmp_path)
+
+        async def run() -> Client:
+            async with Session(settings) as session:
+                await session.client.prepare()
+                return session.client
+
+        client = asyncio.run(run())
+    assert client.mode is Mode.JSON_SCHEMA
+    bounded = [r for r in server.requests if "json_schema" in json.dumps(r)]
+    assert len(bounded) == 2  # the first cut short, the bounded one passed
+    assert "json_schema" not in client.endpoint.rejected
+
+
+def test_a_server_that_ignores_the_schema_still_fails_the_bounded_probe(tmp_path: Path) -> None:
+    def ignores(request: dict[str, Any]) -> Reply:
+        if (request.get("response_format") or {}).get("type") == "json_schema":
+            return Reply(content='{"number": 100000000000', finish_reason="length")
+        return Reply(status=400, body='{"error": {"message": "unsupported"}}')
+
+    with serve(ignores) as server:
+        settings = Settings(base_url=server.base_url, model=MODEL, cache_dir=tmp_path)
+
+        async def run() -> Client:
+            async with Session(settings) as session:
+                await session.client.prepare()
+                return session.client
+
+        client = asyncio.run(run())
+    assert client.mode is Mode.MD_JSON
+    assert client.endpoint.rejected["json_schema"].endswith("twice")

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer._llm.failures import Rejected, first_line
 from summarizer._llm.modes import PROBE_ORDER, Mode, response_format
@@ -102,35 +102,57 @@ _PROBE_MESSAGES = [
 ]
 
 
+class BoundedProbeAnswer(BaseModel):
+    """The same probe with the value bounded, for a server whose small model rambled digits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    zq_probe_value: int = Field(ge=0, le=9)
+
+
+CUT = "answer cut at max_tokens before the JSON closed"
+
+
 async def probe(create: Create, model: str, info: EndpointInfo) -> Mode:
-    """The first mode this endpoint really enforces; why the others failed goes in `info`."""
-    schema = ProbeAnswer.model_json_schema()
+    """The first mode this endpoint really enforces; why the others failed goes in `info`.
+
+    A schema-following answer can still run out of tokens: vLLM enforced the schema, but
+    SmolLM2 wrote `{"zq_probe_value": 1000000000000…` until max_tokens. Such a mode gets one
+    more try with the value bounded (0-9), which an enforcing grammar keeps short; a server
+    that ignores the schema still fails it, having no reason to write that field.
+    """
     for mode in PROBE_ORDER:
-        kwargs: dict[str, Any] = {
-            "model": model,
-            "messages": _PROBE_MESSAGES,
-            "max_tokens": 32,
-            "temperature": 0,
-        }
-        if mode in (Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA):
-            kwargs["response_format"] = response_format(mode, "probe", schema, strict=True)
-        elif mode is Mode.TOOLS:
-            kwargs["tools"] = [
-                {"type": "function", "function": {"name": "probe", "parameters": schema}}
-            ]
-            kwargs["tool_choice"] = {"type": "function", "function": {"name": "probe"}}
-        else:
-            kwargs["response_format"] = {"type": "json_object"}
-        try:
-            completion = await create(kwargs)
-        except Rejected as e:
-            info.rejected[mode.value] = f"refused: {first_line(e)}"
-            continue
-        verdict = _probe_verdict(mode, completion)
+        verdict = await _try(create, model, mode, ProbeAnswer.model_json_schema())
+        if verdict == CUT and mode is not Mode.JSON_OBJECT:
+            verdict = await _try(create, model, mode, BoundedProbeAnswer.model_json_schema())
+            verdict = f"{CUT}, twice" if verdict == CUT else verdict
         if verdict is None:
             return mode
         info.rejected[mode.value] = verdict
     return Mode.MD_JSON
+
+
+async def _try(create: Create, model: str, mode: Mode, schema: dict[str, Any]) -> str | None:
+    kwargs: dict[str, Any] = {
+        "model": model,
+        "messages": _PROBE_MESSAGES,
+        "max_tokens": 32,
+        "temperature": 0,
+    }
+    if mode in (Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA):
+        kwargs["response_format"] = response_format(mode, "probe", schema, strict=True)
+    elif mode is Mode.TOOLS:
+        kwargs["tools"] = [
+            {"type": "function", "function": {"name": "probe", "parameters": schema}}
+        ]
+        kwargs["tool_choice"] = {"type": "function", "function": {"name": "probe"}}
+    else:
+        kwargs["response_format"] = {"type": "json_object"}
+    try:
+        completion = await create(kwargs)
+    except Rejected as e:
+        return f"refused: {first_line(e)}"
+    return _probe_verdict(mode, completion)
 
 
 def _probe_verdict(mode: Mode, completion: Any) -> str | None:
@@ -148,7 +170,7 @@ def _probe_verdict(mode: Mode, completion: Any) -> str | None:
         data = json.loads(raw)
     except (TypeError, ValueError):
         if getattr(choice, "finish_reason", None) == "length":
-            return "answer cut at max_tokens before the JSON closed"
+            return CUT
         return "answer is not JSON"
     if not isinstance(data, dict):
         return "answer is not a JSON object"
