@@ -1,0 +1,89 @@
+"""Variants: what `--variant NAME=SPEC` means, and the runs a variant set makes.
+
+A SPEC is a comma-separated list of prompt pins (`chunk_notes@v1,merge@v1`) or one engine
+(`engine:extractive`); an empty SPEC (`newest=`, or just `newest`) is the newest prompts.
+A model-backed variant runs once per `--model`; an offline engine runs once, whatever the
+models, because it asks none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer import _engines as engines
+from summarizer import _prompts as prompts
+from summarizer._errors import ConfigError
+
+MODEL_ENGINE = "llm"
+_ENGINE = "engine:"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    pins: tuple[str, ...] = ()
+    engine: str = MODEL_ENGINE
+
+    @property
+    def spec(self) -> str:
+        return ",".join(self.pins) if self.engine == MODEL_ENGINE else f"{_ENGINE}{self.engine}"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One variant with one model (None for an offline engine): one column of the report."""
+
+    variant: Variant
+    model: str | None
+
+    @property
+    def label(self) -> str:
+        return self.variant.name if self.model is None else f"{self.variant.name} · {self.model}"
+
+
+def parse(text: str) -> Variant:
+    """`NAME=SPEC` into a Variant; every pin is loaded, so a missing version fails now."""
+    name, _, spec = text.partition("=")
+    name = name.strip()
+    if not _NAME.match(name):
+        raise ConfigError(f"--variant {text!r}: the name must be letters, digits, _ . - (1-32)")
+    engine = MODEL_ENGINE
+    pins: list[str] = []
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        if item.startswith(_ENGINE):
+            engine = item[len(_ENGINE) :]
+            if engine not in engines.names():
+                known = ", ".join(_ENGINE + n for n in engines.names())
+                raise ConfigError(f"--variant {name}: unknown engine {engine!r} (known: {known})")
+            continue
+        prompt = prompts.load(item)  # a PromptError names the prompt and its versions
+        if prompt.meta.name in {prompts.parse_ref(p)[0] for p in pins}:
+            raise ConfigError(f"--variant {name}: {prompt.meta.name} is pinned twice")
+        pins.append(f"{prompt.meta.name}@v{prompt.meta.version}")
+    if engine != MODEL_ENGINE and pins:
+        raise ConfigError(f"--variant {name}: {_ENGINE}{engine} asks no model, so takes no pins")
+    return Variant(name, tuple(pins), engine)
+
+
+def plan(variants: list[Variant], models: list[str]) -> list[Run]:
+    """Every model-backed variant with every model, in the order given; names are unique."""
+    seen: set[str] = set()
+    runs: list[Run] = []
+    for variant in variants:
+        if variant.name in seen:
+            raise ConfigError(f"--variant {variant.name} is given twice")
+        seen.add(variant.name)
+        if variant.engine != MODEL_ENGINE:
+            runs.append(Run(variant, None))
+            continue
+        if not models:
+            raise ConfigError(
+                f"--variant {variant.name} needs a model: pass --model (and --base-url), "
+                "or make it offline with engine:extractive"
+            )
+        runs.extend(Run(variant, model) for model in models)
+    return runs
