@@ -53,7 +53,7 @@ Event = Callable[[str, str, int, int], None]  # (kind, source, finished, total)
 
 
 async def run(
-    inputs: Iterable[str],
+    inputs: Iterable[str | Item],
     settings: Settings,
     sink: Sink,
     *,
@@ -61,7 +61,10 @@ async def run(
     outputs: Iterable[Path] = (),
     on_event: Event | None = None,
 ) -> Report:
-    """Summarize every input into the sink; one failure never stops the others."""
+    """Summarize every input (names, or items already expanded) into the sink.
+
+    One failure never stops the others.
+    """
     started = time.perf_counter()
     items = expand(inputs, outputs=outputs)
     backend = executors.get(executor)

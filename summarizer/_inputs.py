@@ -27,21 +27,31 @@ class Item:
     source: str
 
 
-def expand(inputs: Iterable[str], *, outputs: Iterable[Path] = ()) -> list[Item]:
-    """The documents the inputs name, each once, in a stable order."""
-    guarded = {ident for path in outputs if (ident := _identity(path)) is not None}
+def expand(inputs: Iterable[str | Item], *, outputs: Iterable[Path] = ()) -> list[Item]:
+    """The documents the inputs name, each once, in a stable order.
+
+    An `Item` is taken as it is: the CLI expands first, so that a refusal comes before the
+    output file is opened, and hands the items on.
+    """
+    guarded = {ident: path for path in outputs if (ident := _identity(path)) is not None}
     items: list[Item] = []
     seen: set[str] = set()
     for raw in inputs:
-        for source in _named(raw):
+        for source in [raw.source] if isinstance(raw, Item) else _named(raw):
             name = source if source == documents.STDIN else os.path.realpath(source)
             if name in seen:
                 continue
-            if source != documents.STDIN and _identity(Path(source)) in guarded:
-                raise ConfigError(f"{source}: is also the output file; choose another -o")
+            if source != documents.STDIN and (ident := _identity(Path(source))) in guarded:
+                raise ConfigError(overwrites_input(guarded[ident], source))
             seen.add(name)
             items.append(Item(source))
     return items
+
+
+def overwrites_input(output: Path, source: str) -> str:
+    """The one refusal for an output that is an input, whichever way it was reached."""
+    same = "" if os.path.normpath(output) == os.path.normpath(source) else f" (it is {source})"
+    return f"-o {output}: is also an input{same}; refusing to overwrite it, choose another -o"
 
 
 def _named(raw: str) -> list[str]:

@@ -2,9 +2,10 @@
 
 A regular file (or a new path) is written through a temporary file and renamed, so a
 failed write leaves the old file whole. Anything else (a FIFO, a terminal, a pipe such as
-`/dev/stdout`, a character device) is written through as it is: renaming over it would
+`/proc/self/fd/1`, a character device) is written through as it is: renaming over it would
 replace the device or FIFO itself, as root for the whole machine. A symlink is followed and
-its target written, never replaced by a file.
+its target written, never replaced by a file. Paths are looked at with `stat`, which follows
+`/proc/self/fd/N` to the pipe itself, where `realpath` would give a name that is not there.
 """
 
 from __future__ import annotations
@@ -18,29 +19,37 @@ from summarizer._errors import OutputError
 
 
 def write_text(path: Path, text: str) -> None:
-    target = Path(os.path.realpath(path))
-    try:
-        mode = target.stat().st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from e
+    mode = _mode(path)
     if mode is not None and stat.S_ISDIR(mode):
         raise OutputError(f"{path}: is a directory")
     if mode is None or stat.S_ISREG(mode):
-        _replace(target, text, shown=path)
+        _replace(real_path(path), text, shown=path)
     else:
-        _write_through(target, text, shown=path)
+        _write_through(path, text, shown=path)
 
 
 def is_regular_or_new(path: Path) -> bool:
     """Whether `path` is an output *file* (and so can be checked, appended to, resumed)."""
     try:
-        return stat.S_ISREG(Path(os.path.realpath(path)).stat().st_mode)
-    except FileNotFoundError:
-        return True
-    except OSError:
+        mode = _mode(path)
+    except OutputError:
         return False
+    return mode is None or stat.S_ISREG(mode)
+
+
+def real_path(path: Path) -> Path:
+    """The file a regular (or new) output path names, links followed: what a rename replaces."""
+    return Path(os.path.realpath(path))
+
+
+def _mode(path: Path) -> int | None:
+    """What the path reaches, links followed; None when nothing is there yet."""
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from e
 
 
 def _write_through(target: Path, text: str, *, shown: Path) -> None:

@@ -8,42 +8,31 @@ Only `--debug` shows a traceback, redacted too.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import sys
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, get_args
+from typing import Any, TypeVar, get_args
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from summarizer import _batch as batch
 from summarizer import _config as config
 from summarizer import _engines as engines
 from summarizer import _formats as formats
 from summarizer import _prompts as prompts
+from summarizer import _views as views
 from summarizer._engines.base import Progress as ProgressHook
-from summarizer._errors import ConfigError, OutputError, SummarizerError
+from summarizer._errors import ConfigError
+from summarizer._eval.command import eval_command
+from summarizer._exits import Group, redact, reports_errors, run, use_redactor
+from summarizer._inputs import Item, expand, overwrites_input
 from summarizer._output import is_regular_or_new, write_text
 from summarizer._pipeline import summarize_source
-from summarizer._redaction import Redactor
 from summarizer._schemas import DocumentSummary
 from summarizer._session import Session, redactor
-from summarizer._sinks import JsonlSink, Sink, StdoutSink
+from summarizer._sinks import JsonlSink, Sink, StreamSink
 
 F = TypeVar("F", bound=Callable[..., Any])
 MODES = get_args(config.ModeName)
@@ -51,65 +40,9 @@ OFFLINE_NOTICE = (
     "Offline extractive engine (no model configured); point it at a model with "
     "--base-url and --model, or SUMMARIZER_BASE_URL and SUMMARIZER_MODEL."
 )
-_redact = Redactor()  # set once the settings are known, for errors raised after that
 
 
-def _reports_errors(func: F) -> F:
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = kwargs.get("debug", False)
-        try:
-            return func(*args, **kwargs)
-        except BrokenPipeError:
-            _quiet_broken_pipe()
-        except SummarizerError as e:
-            _fail(str(e), e.exit_code, e if debug else None)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except Exception as e:  # a bug: still one line, the traceback behind --debug
-            _fail(
-                f"internal error: {type(e).__name__}: {e} (rerun with --debug for details)",
-                1,
-                e if debug else None,
-            )
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _fail(message: str, code: int, error: BaseException | None = None) -> NoReturn:
-    if error is not None:
-        click.echo(_redact("".join(traceback.format_exception(error))), err=True, nl=False)
-    line = " ".join(_redact(message).split())  # one line, whatever the message held
-    click.echo(f"summarizer: error: {line}", err=True)
-    sys.exit(code)
-
-
-def _quiet_broken_pipe() -> NoReturn:
-    """The reader went away (`| head`): stop quietly, as Unix tools do."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush cannot fail
-    sys.exit(141)
-
-
-class _Group(click.Group):
-    """Usage errors as one line, exit 2, like every other error."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["standalone_mode"] = False
-        try:
-            return super().main(*args, **kwargs)
-        except click.UsageError as e:
-            where = f"{e.ctx.command_path}: " if e.ctx else ""
-            _fail(f"{where}{e.format_message()}", 2)
-        except click.exceptions.Exit as e:
-            sys.exit(e.exit_code)
-        except click.Abort:
-            _fail("interrupted", 130)
-        except click.ClickException as e:
-            _fail(e.format_message(), e.exit_code)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="summarizer")
 def main() -> None:
     """Structured, grounded summaries of messy documents."""
@@ -198,7 +131,7 @@ def _model_options(func: F) -> F:
 @click.option("--resume", is_flag=True, help="Skip documents already in the -o JSON Lines file.")
 @click.option("--quiet", "-q", is_flag=True, help="No notices or progress on stderr.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@_reports_errors
+@reports_errors
 def summarize(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -216,7 +149,6 @@ def summarize(
     or Markdown). Several, or a directory, write one JSON line per document as each
     finishes, and --resume carries on a killed run without repeating a document.
     """
-    global _redact
     if not paths:
         if sys.stdin.isatty():
             raise ConfigError("no input: name a file, a folder or - for stdin")
@@ -224,23 +156,21 @@ def summarize(
     settings = config.resolve(
         {**flags, "cache": False if no_cache else None, "prompts": prompt_pins or None}
     )
-    _redact = redactor(settings)
+    use_redactor(redactor(settings))
     for pin in settings.prompts:
         prompts.load(pin)  # an unknown prompt or version fails before any work
     engine = engines.choose(settings)
     if engine == "llm" and not settings.model_configured:
         raise ConfigError("--engine llm needs a model: pass --model (and --base-url)")
-    if (
-        output is not None
-        and len(paths) == 1
-        and paths[0] != "-"
-        and _same_file(Path(paths[0]), output)
-    ):
-        raise OutputError(f"{output}: refusing to overwrite the input document")
-    chosen = _chosen_format(fmt, output)
+    outputs = [output] if output is not None else []
     several = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
+    items = expand(paths, outputs=outputs) if several else None  # refused before any writing
+    if not several and output is not None and paths[0] != "-" and _same_file(paths[0], output):
+        raise ConfigError(overwrites_input(output, paths[0]))
+    chosen = _chosen_format(fmt, output)
     if several or resume or (chosen is not None and chosen.line_oriented):
-        _batch(paths, settings, chosen, output, resume=resume, quiet=quiet)
+        items = items if items is not None else expand(paths, outputs=outputs)
+        _batch(items, settings, chosen, output, resume=resume, quiet=quiet)
     else:
         _one(paths[0], settings, chosen, output, quiet=quiet)
     if engine == "extractive" and not quiet:
@@ -274,12 +204,13 @@ def _one(
     *,
     quiet: bool,
 ) -> None:
-    async def run(progress: ProgressHook | None) -> DocumentSummary:
+    async def work(progress: ProgressHook | None) -> DocumentSummary:
         async with Session(settings) as session:
             return await summarize_source(path, session, stdin=sys.stdin.buffer, progress=progress)
 
-    with _progress(quiet) as progress:
-        result = asyncio.run(run(progress))
+    shown = not quiet and sys.stderr.isatty()
+    with views.chunk_progress(Console(stderr=True) if shown else None) as progress:
+        result = run(work(progress))
     if result.metadata.document and result.metadata.document.replaced_bytes:
         click.echo(
             f"summarizer: {path}: {result.metadata.document.replaced_bytes} byte(s) were not "
@@ -296,39 +227,8 @@ def _one(
         write_text(output, (fmt or formats.get("rich")).render(result))
 
 
-@contextmanager
-def _progress(quiet: bool) -> Iterator[ProgressHook | None]:
-    """A progress bar on stderr for documents of several chunks; silent unless a TTY."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    progress = Progress(
-        TextColumn("[bold]chunks"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task: TaskID | None = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal task
-        if total < 2:
-            return
-        if task is None:
-            progress.start()
-            task = progress.add_task("chunks", total=total)
-        progress.update(task, completed=done)
-
-    try:
-        yield update
-    finally:
-        progress.stop()
-
-
 def _batch(
-    paths: tuple[str, ...],
+    items: list[Item],
     settings: config.Settings,
     fmt: formats.Format | None,
     output: Path | None,
@@ -342,11 +242,12 @@ def _batch(
     if resume and (output is None or not is_regular_or_new(output)):
         raise ConfigError("--resume needs -o FILE, the JSON Lines file to carry on")
     sink: Sink
-    sink = (
-        JsonlSink(output, resume=resume)
-        if output is not None and is_regular_or_new(output)
-        else StdoutSink()
-    )
+    if output is None:
+        sink = StreamSink(sys.stdout.buffer, "<stdout>")
+    elif is_regular_or_new(output):
+        sink = JsonlSink(output, resume=resume)
+    else:  # a FIFO, a pipe, a terminal: written through, never replaced
+        sink = StreamSink.open(output)
     if sink.rejected is not None:
         rejected = sink.rejected
         click.echo(
@@ -354,27 +255,18 @@ def _batch(
             err=True,
         )
     err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("[bold]documents"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"),
-        console=err,
-        transient=True,
-    )
-    task = progress.add_task("documents", total=None, last="")
-
-    def on_event(kind: str, source: str, finished: int, total: int) -> None:
-        progress.update(task, completed=finished, total=total, last=f"{kind}: {Path(source).name}")
-
-    if not quiet and sys.stderr.isatty():
-        progress.start()
+    bar = views.DocumentProgress(err)
+    shown = not quiet and sys.stderr.isatty()
+    stop = bar.progress.stop if shown else None  # stopping a bar never started prints a newline
+    if stop is not None:
+        bar.progress.start()
     try:
         outputs = [output] if output is not None else []
-        report = asyncio.run(batch.run(paths, settings, sink, outputs=outputs, on_event=on_event))
+        work = batch.run(items, settings, sink, outputs=outputs, on_event=bar)
+        report = run(work, cleanup=stop)
     finally:
-        progress.stop()
+        if stop is not None:
+            stop()
         sink.close()
     for failure in report.failures:
         message = (
@@ -382,27 +274,16 @@ def _batch(
             if failure.error.startswith(failure.source)
             else f"{failure.source}: {failure.error}"
         )
-        click.echo(f"summarizer: error: {' '.join(_redact(message).split())}", err=True)
+        click.echo(f"summarizer: error: {' '.join(redact(message).split())}", err=True)
     if not quiet:
-        table = Table(
-            "done", "failed", "skipped", "prompt tokens", "completion tokens", "time", box=None
-        )
-        table.add_row(
-            str(report.done),
-            str(report.failed),
-            str(report.skipped),
-            str(report.prompt_tokens),
-            str(report.completion_tokens),
-            f"{report.seconds:.1f}s",
-        )
-        err.print(table)
+        err.print(views.report_table(report))
     if report.failed:
         sys.exit(1)
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_file(a: str, b: Path) -> bool:
     try:
-        return b.exists() and a.exists() and a.samefile(b)
+        return b.exists() and Path(a).exists() and Path(a).samefile(b)
     except OSError:
         return False
 
@@ -410,26 +291,22 @@ def _same_file(a: Path, b: Path) -> bool:
 @main.command()
 @_model_options
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@_reports_errors
+@reports_errors
 def doctor(debug: bool, **flags: Any) -> None:
     """Check the model endpoint: reachable, models, mode, context window, a smoke test."""
-    global _redact
     from summarizer._doctor import diagnose
 
     settings = config.resolve({**flags, "timeout": 60.0})
-    _redact = redactor(settings)
-    checks = asyncio.run(diagnose(settings))
-    table = Table("check", "", "result", "what to do", box=None, show_lines=False)
-    marks = {True: "[green]ok[/]", False: "[red]FAIL[/]", None: "[yellow]warn[/]"}
-    for check in checks:
-        table.add_row(check.name, marks[check.ok], _redact(check.detail), _redact(check.fix))
-    Console().print(table)
+    secrets = redactor(settings)
+    use_redactor(secrets)
+    checks = run(diagnose(settings))
+    Console().print(views.doctor_table(checks, secrets))
     if any(check.ok is False for check in checks):
         sys.exit(1)
 
 
 @main.command()
-@_reports_errors
+@reports_errors
 def schema(debug: bool = False) -> None:
     """Print the JSON Schema that every --format json result validates against."""
     click.echo(json.dumps(DocumentSummary.model_json_schema(), indent=2, ensure_ascii=False))
@@ -441,27 +318,20 @@ def prompts_group() -> None:
 
 
 @prompts_group.command(name="list")
-@_reports_errors
+@reports_errors
 def prompts_list(debug: bool = False) -> None:
     """List prompts, their versions and hashes."""
-    table = Table("name", "versions", "newest", "sha256", "description", box=None)
-    for name in prompts.names():
-        newest = prompts.load(name)
-        table.add_row(
-            name,
-            ", ".join(f"v{v}" for v in prompts.versions(name)),
-            f"v{newest.meta.version}",
-            newest.sha256[:12],
-            newest.meta.description,
-        )
-    Console().print(table)
+    Console().print(views.prompts_table())
 
 
 @prompts_group.command(name="show")
 @click.argument("ref")
-@_reports_errors
+@reports_errors
 def prompts_show(ref: str, debug: bool = False) -> None:
     """Print a prompt file: NAME for the newest version, NAME@vN for another."""
     prompt = prompts.load(ref)
     click.echo(f"# {prompt.ref.label}  ({prompt.path.name})", err=True)
     click.echo(prompt.path.read_text(encoding="utf-8"), nl=False)
+
+
+main.add_command(eval_command, name="eval")
