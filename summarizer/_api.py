@@ -77,7 +77,7 @@ class AsyncSummarizer:
     async def summarize_text(self, text: str, *, source: str = "<text>") -> DocumentSummary:
         """Text already in memory: plain text, Markdown or HTML (sniffed)."""
         document = await asyncio.to_thread(
-            documents.load, documents.STDIN, stdin=io.BytesIO(text.encode("utf-8"))
+            documents.load, documents.STDIN, stdin=io.BytesIO(text.encode("utf-8", "surrogatepass"))
         )
         return await summarize_document(replace(document, source=source), await self._open())
 

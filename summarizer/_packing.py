@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
 
-from summarizer._scripts import codepoints
+from summarizer._scripts import HAN, codepoints
 from summarizer._sentences import VECTOR_MIN, Span, sentence_bounds, split_sentences
 from summarizer._tokens import SPACE, DirectCosts, TokenCosts, estimate_tokens, gap_cost
 
@@ -64,8 +64,11 @@ def _measure_short(text: str, budget: int) -> tuple[list[int], list[int], list[i
 _THREADS = min(4, os.cpu_count() or 1)
 _BLOCK = 1 << 18  # characters measured at once: the arrays stay in cache and their memory is reused
 # A block ends after a newline and before a character that is neither a space nor a digit, so no
-# sentence, run of letters, punctuation or spaces, and no token estimate reaches across it.
-_BLOCK_EDGE = re.compile(r"\n(?=[^\s0-9])")
+# sentence, run of letters, punctuation or spaces, and no token estimate reaches across it. A
+# text with few newlines (a page flattened to one line) also ends blocks after a 。 that a Han
+# character follows, or after a ! or ? and one space that a capital follows: sentences end
+# there on every path, and no run or estimate reaches across either.
+_BLOCK_EDGE = re.compile(rf"\n(?=[^\s0-9])|。(?=[{HAN}])|[!?] (?=[A-Z])")
 
 
 def _measure_long(text: str, budget: int) -> tuple[list[int], list[int], list[int], list[int]]:

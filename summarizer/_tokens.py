@@ -109,11 +109,16 @@ class TokenCosts:
         cost = _class_costs()[kind]  # int32: CJK, digits and symbols cost per character
         if len(astral):
             cost[astral] += np.where(han, 0, ASTRAL).astype(np.int32)
-        # Costs of runs go on the run's first character: sentences never cut a run.
+        # A run's cost is spread over the characters that add to it: a word's on its first
+        # letter and on each past the eighth, punctuation's on every fourth. Sentences end on
+        # the edges of runs, where the sums are exact; a piece cut inside a run too long for a
+        # sentence (a line of dashes) still pays about its share rather than nothing.
         first, length = runs_of(kind == _LETTER_CLASS)
-        cost[first] += (WORD + LONG_WORD * np.maximum(0, length - 8)).astype(np.int32)
+        cost[first] += WORD
+        long = length > 8
+        cost[_positions(first[long] + 8, length[long] - 8)] += LONG_WORD
         first, length = runs_of(kind == _PUNCT_CLASS)
-        cost[first] += (PUNCT * ((length + 3) // 4)).astype(np.int32)
+        cost[_positions(first, (length + 3) // 4, step=4)] += PUNCT
         first, length = runs_of(kind == _SPACE_CLASS)
         after = first + length
         has_newline = np.zeros(len(first), dtype=bool)
@@ -122,7 +127,7 @@ class TokenCosts:
         inside = after < n
         digit_after[inside] = kind[after[inside]] == _DIGIT_CLASS
         counted = (length >= 2) | has_newline | digit_after
-        cost[first[counted]] += (SPACE * ((length[counted] + 7) // 8)).astype(np.int32)
+        cost[_positions(first[counted], (length[counted] + 7) // 8, step=8)] += SPACE
         self._cost = np.append(cost, np.int32(0))  # the zero lets a span end at len(text)
 
     def cost(self, start: int, end: int) -> int:
@@ -138,6 +143,15 @@ class TokenCosts:
         bounds[0::2], bounds[1::2] = starts, ends
         sums = np.add.reduceat(self._cost, bounds, dtype=np.int64)[0::2]
         return -(-sums // 100)
+
+
+def _positions(starts: Any, counts: Any, step: int = 1) -> Any:
+    """`starts[i] + step * j` for every i and every j below `counts[i]`, in one array."""
+    import numpy as np
+
+    total = int(counts.sum())
+    before = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + step * (np.arange(total) - before)
 
 
 _SYMBOL_CLASS, _CJK_CLASS, _LETTER_CLASS, _DIGIT_CLASS, _PUNCT_CLASS, _SPACE_CLASS = range(6)
