@@ -100,3 +100,32 @@ def test_english_entities() -> None:
     assert entities.people == ["Alicia Romero", "Robert Okafor"]
     assert entities.organizations == ["Riverton City Council"]
     assert entities.places == ["Harbor Point"]
+
+
+# --- text without sentence punctuation -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("青岚县投入资金2.3亿元建成服务站32个覆盖率达92%全县农村电商" * 2000, "zh-Hans"),
+        (" ".join(["the council approved a budget of 3.5 million for parks"] * 3000), "en"),
+    ],
+    ids=["chinese", "english"],
+)
+def test_without_stops_the_summary_is_bounded_and_key_points_are_sentences(
+    text: str, language: str
+) -> None:
+    result = summarize(text, language)
+    assert 0 < len(result.summary) <= 600
+    assert len(split_sentences(result.summary)) <= 5
+    assert 3 <= len(result.key_points) <= 7
+    spans = {text[s.start : s.end] for s in split_sentences(text)}
+    assert all(point in spans for point in result.key_points)
+
+
+def test_key_points_are_whole_sentences_of_the_examples() -> None:
+    for name in ("zh_hans_county_news.txt", "en_city_budget.txt"):
+        text, language = example(name)
+        spans = {text[s.start : s.end] for s in split_sentences(text)}
+        assert all(point in spans for point in summarize(text, language).key_points)

@@ -28,7 +28,11 @@ if TYPE_CHECKING:
     from summarizer._session import Session
 
 _MAX_GRAPH = 400  # sentences; beyond this, centrality against the centroid is used instead
-_KEY_POINT_CHARS = {"zh": 90, "en": 220}
+# The summary takes the best sentences while they fit a target length: at most three, and
+# 600 characters at most, since a sentence is at most MAX_SENTENCE (400) characters and the
+# first is always taken. Without sentence punctuation it was once the whole document.
+_SUMMARY_SENTENCES = 3
+_SUMMARY_CHARS = {"zh": 220, "en": 600}
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,7 @@ def summarize(text: str, language: str) -> Extract:
         summary=_join(
             [text[sentences[i].start : sentences[i].end] for i in sorted(summary_ids)], zh
         ),
-        key_points=[
-            _shorten(text[sentences[i].start : sentences[i].end], zh) for i in sorted(point_ids)
-        ],
+        key_points=[text[sentences[i].start : sentences[i].end] for i in sorted(point_ids)],
         facts=extract_facts(text, sentences, scores),
         entities=extract_entities(text, zh),
     )
@@ -138,11 +140,12 @@ def _rank(features: list[Counter[str]]) -> list[float]:
 
 
 def _pick_summary(text: str, sentences: list[Span], ranked: list[int], zh: bool) -> set[int]:
-    target = 220 if zh else 600
+    target = _SUMMARY_CHARS["zh" if zh else "en"]
+    joiner = 0 if zh else 1  # `_join`'s space
     chosen: set[int] = set()
     length = 0
-    for i in ranked[:3]:
-        size = sentences[i].end - sentences[i].start
+    for i in ranked[:_SUMMARY_SENTENCES]:
+        size = sentences[i].end - sentences[i].start + (joiner if chosen else 0)
         if chosen and length + size > target:
             break
         chosen.add(i)
@@ -151,11 +154,17 @@ def _pick_summary(text: str, sentences: list[Span], ranked: list[int], zh: bool)
 
 
 def _pick_points(pool: list[int], features: list[Counter[str]], k: int) -> list[int]:
+    """The best sentences unlike those already picked; at least three, alike or not."""
     chosen: list[int] = []
     for i in pool:
         if len(chosen) == k:
             break
         if all(_overlap(features[i], features[j]) < 0.5 for j in chosen):
+            chosen.append(i)
+    for i in pool:
+        if len(chosen) >= min(3, k):
+            break
+        if i not in chosen:
             chosen.append(i)
     return chosen
 
@@ -169,16 +178,6 @@ def _overlap(a: Counter[str], b: Counter[str]) -> float:
 
 def _join(parts: list[str], zh: bool) -> str:
     return ("" if zh else " ").join(parts)
-
-
-def _shorten(sentence: str, zh: bool) -> str:
-    limit = _KEY_POINT_CHARS["zh" if zh else "en"]
-    if len(sentence) <= limit:
-        return sentence
-    cut = max(sentence.rfind(c, 0, limit) for c in ("，", ",", "；", ";", "、"))
-    if cut < limit // 2:
-        cut = sentence.rfind(" ", 0, limit) if not zh else limit
-    return sentence[:cut].rstrip(" ，,；;、") + "…"
 
 
 # --- facts -------------------------------------------------------------------------------
