@@ -1,135 +1,257 @@
-"""Named entities without a model: people, organisations and places found by rules.
+"""Named entities without a model: candidates found by rules, kept when `_names` agrees.
 
-Chinese names come from a surname list after a title or before a speech verb, organisations
-and places from their suffixes; English ones from capitalised runs after titles and
-prepositions. Deterministic, like the rest of the offline engine.
+Chinese people come after a title or before a speech verb (or before their title: 黄军书记);
+organisations and places end in a type suffix, and their start is found by walking left to
+a boundary, then cutting after the last verb, time word or count before the suffix
+(指导白沙镇组建白沙商会 → 白沙商会, 西林镇桃源村 → 桃源村). A gazetteer's names are
+candidates too (上海, 日本). English candidates are capitalised runs, cut after their last
+type word (Oak Ridge School Board | Delays Vote), places a gazetteer lists, and people after
+titles or around "said". Every candidate then goes through `_names.resolve` (checked,
+located, short and full names merged), and a name mentioned only inside a longer one
+(臺北市 in 臺北市政府社會局) is dropped. Deterministic, like the rest of the offline engine.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-from summarizer._facts import MONTHS
+from summarizer import _gazetteers as gazetteers
+from summarizer import _identity as identity
+from summarizer import _kinds as kinds
+from summarizer import _names as names
+from summarizer._language import chinese_script
 from summarizer._schemas import Entities
 from summarizer._scripts import HAN, is_han
 
-_SURNAMES = (
-    "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖"
-    "田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦韋付方白邹鄒孟熊"
-    "秦邱江尹薛闫閻段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯常温溫康施文牛樊葛邢安"
-    "齐齊易乔喬伍庞龐颜顏倪庄莊聂聶章鲁魯岳翟殷詹申欧歐耿关關兰蘭焦俞左柳甘祝包宁寧尚符舒阮柯纪紀梅童凌"
-    "毕畢单單季裴霍涂成苗谷盛曲翁冉骆駱蓝藍路游辛靳管柴蒙鲍鮑华華喻祁蒲房滕屈饶饒解牟艾尤阳陽时時穆农農司"
-    "卓古吉缪繆简簡车車项項连連芦蘆麦麥褚娄婁窦竇戚岑景党黨宫宮费費卜冷晏席卫衛米柏宗瞿桂全佟应應臧闵閔"
-)
-_TITLES = (
-    "县长|縣長|市长|市長|区长|區長|副区长|副區長|镇长|鎮長|乡长|鄉長|村长|村長|书记|書記|主席|局长|局長|部长|部長|"
-    "馆长|館長|会长|會長|团长|團長|监事长|監事長|校长|校長|院长|院長|主任|经理|經理|董事长|董事長|教授|委员|委員|"
-    "代表|站长|站長|里长|里長|理事长|理事長|队长|隊長|厅长|廳長|处长|處長|科长|科長|秘书长|秘書長|"
-    "茶农|茶農|农民|農民|村民|居民|市民|教师|教師|医生|醫生|志工|志愿者|志願者|长者|長者|阿嬤|阿公|记者|記者"
-)
-_SPEECH = r"(?=表示|说|說|指出|介绍|介紹|认为|認為|称|稱|强调|強調|坦言|透露|告诉|告訴|提到|呼吁|呼籲|被|等|[，,。：:、\s）)])"
-_ZH_PERSON = re.compile(rf"(?:{_TITLES})([{_SURNAMES}][{HAN}]{{1,2}}?){_SPEECH}")
-_ZH_ORG_SUFFIX = re.compile(
-    "(?:委员会|委員會|联谊会|聯誼會|联合会|聯合會|协会|協會|商会|商會|基金会|基金會|研究院|图书馆|圖書館|党校|黨校|"
-    "大学|大學|学院|學院|医院|醫院|银行|銀行|公司|集团|集團|公所|统战部|統戰部|宣传部|宣傳部|组织部|組織部|"
-    "农村局|農村局|旅游局|旅遊局|社会局|社會局|[^\\W\\d_局]{2}局|新联会|新聯會|新阶联|新階聯|合作社)(?![门門长長分])"
-)
-_ZH_PLACE_SUFFIX = re.compile(
-    r"(?:省|市|县|縣|区|區|镇|鎮|乡|鄉|村|州)(?![委长長级級场場民政直属屬内內])"
-)
-_NOT_PLACE_ZH = re.compile(
-    r"上市$|(?:农|農|乡|鄉|山|城|县|縣|区|區|进|進)村$|[返回下园園工强強山城郊][乡鄉县縣区區镇鎮]$|^[农農]"
-)
-_BOUNDARY_CHARS = set("在于於到赴向从從和与與及同是由的对對为為经經据據将將把被给給让讓请請等合、")
-# Characters that start verb phrases or counts, not names: "建成乡", "充分发挥联谊会".
-_BAD_FIRST = re.compile(
-    "^[年月日个個其全该該本各每这這那此使让讓引帮幫助推建进進返回处處目配充第今去争爭一二三四五六七八九十两兩]"
-)
-_ADMIN_FIRST = re.compile("^[乡鄉村镇鎮]")
-_NOT_ORG = re.compile(r"大局$|格局$|局面|布局$|全局$|结局$|結局$|当局$|當局$|新局$|开局$|開局$")
-
 
 def extract_entities(text: str, zh: bool) -> Entities:
-    return _zh_entities(text) if zh else _en_entities(text)
+    language = chinese_script(text) if zh else "en"
+    proposed = _zh_candidates(text) if zh else _en_candidates(text)
+    found = {
+        kind: names.resolve(dict.fromkeys(c), kind, text, language).entities
+        for kind, c in proposed.items()
+    }
+    if not zh:  # a surname alone names someone only once the text has given the full name
+        found["people"] = [e for e in found["people"] if any(" " in f for f in e.forms)]
+    people = {f for e in found["people"] for f in e.forms}
+    people |= {f.split()[-1] for f in people}  # Lopez of Maria Lopez is no place
+    found = {k: [e for e in es if k == "people" or e.name not in people] for k, es in found.items()}
+    return identity.as_entities(identity.standalone(found))
 
 
-def _zh_entities(text: str) -> Entities:
-    people = Counter(m.group(1) for m in _ZH_PERSON.finditer(text))
-    orgs: Counter[str] = Counter()
-    for m in _ZH_ORG_SUFFIX.finditer(text):
-        name = _extend_left(text, m.start(), m.end(), limit=12)
-        bad = _NOT_ORG.search(name) or _BAD_FIRST.match(name) or _ADMIN_FIRST.match(name)
-        if len(name) > len(m.group()) and len(name) >= 3 and not bad:
-            orgs[name] += 1
-    places: Counter[str] = Counter()
-    for m in _ZH_PLACE_SUFFIX.finditer(text):
-        name = _extend_left(text, m.start(), m.end(), limit=5)
-        bad = _NOT_PLACE_ZH.search(name) or _BAD_FIRST.match(name) or _ADMIN_FIRST.match(name)
-        if 3 <= len(name) <= 5 and not bad and not re.match("^[省市县縣区區]", name):
-            places[name] += 1
-    return Entities(people=_top(people), organizations=_top(orgs), places=_top(places))
+# --- Chinese -------------------------------------------------------------------------------------
+# All rules read a simplified copy of the text (same length, so its offsets are the text's).
 
-
-def _extend_left(text: str, start: int, end: int, *, limit: int) -> str:
-    """The name ending at `end`, or "" when no clear left boundary is within `limit`.
-
-    Without word segmentation a name's start is unknowable in general; demanding a
-    boundary (punctuation or a preposition-like character) trades recall for precision.
-    """
-    begin = start
-    while begin > 0 and end - begin < limit:
-        ch = text[begin - 1]
-        if not is_han(ch) or ch in _BOUNDARY_CHARS:
-            return text[begin:end]
-        begin -= 1
-    return text[begin:end] if begin == 0 else ""
-
-
-_EN_TITLE = (
-    r"(?:Dr|Mr|Mrs|Ms|Prof|Mayor|Councilmember|Councilwoman|Councilman|Council Member|Senator|Sen|"
-    r"Rep|Gov|Governor|President|Director|Chief|Commissioner|Judge|Manager|Chair|Chairwoman|Chairman|Superintendent)"
+_TITLES = "|".join(kinds.ZH_TITLES)
+_SPEECH = (
+    "表示|说|指出|介绍|认为|称|强调|坦言|透露|告诉|提到|呼吁|坦承|回忆|建议|希望|谈到|解释|补充|承诺|"
+    "宣布|说明|回应|表态|证实|否认|感叹|笑称|直言|发言|致辞|要求|提出|主持|出席|带队|调研"
 )
-_CAP = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_SP = r"[ \t]+"
+_AFTER_NAME = rf"(?={_SPEECH}|[在正也还就等和与的被曾已将对向今]|[，,。：:、；\s）)”」]|$)"
+_SURNAME = f"[{kinds.SURNAMES}]"
+_ZH_PERSON = re.compile(
+    rf"(?:{_TITLES})[ \t\u3000]*({_SURNAME}[{HAN}]{{1,2}}?){_AFTER_NAME}"
+    rf"|(?:^|(?<=[，,。：:、；\s（(“「]))({_SURNAME}[{HAN}]{{1,2}}?)(?:{_TITLES})(?={_SPEECH}|[，,。：:\s])",
+    re.M,
+)
+# What a suffix's last character may not be followed by, since it then begins another word:
+# 部长, 会员, 社会, 所以, 办理, 县城, 镇办, 乡村.
+_ORG_NOT_BEFORE = {
+    "局": "长面势限级", "委": "员托屈婉派长", "部": "长门分属队署落位级", "办": "理法事公学好结成妥实",
+    "会": "长员议谈面计务场诊见商上同签聚", "院": "长士子落线", "校": "长园友风舍际外内区",
+    "学": "生童期年习会院者科术历位区",
+    "所": "长以有在得属", "厅": "长", "署": "长名", "站": "长点台", "社": "长会交保科区团员福工",
+    "馆": "长藏员", "处": "长理于在置",
+}  # fmt: skip
+_PLACE_NOT_BEFORE = (
+    "生委长级场民政府直属内外域里情城干办党镇乡区县市际间别分块位划面值集容庄落寨道中村"
+)
+_BOUNDARY = frozenset("在于到赴向从与及是由的对为据将把被给让请等、了并也就还又而但或即若虽因已含")
+_AND = "和"  # a boundary too, except before a suffix: 云和区, 云和县
+# Linking words that end one name and begin the next only after a name's suffix:
+# 县商务局联合县人社局, 县教育局和县城投公司 (but 云和区, 联合医院); or before a level: 将联合县商务局.
+_LINKS = re.compile(
+    f"(?<=[局委部办会院校所厅署站社馆处司团心学行省市县区镇乡村州旗])(?:{'|'.join(kinds.ZH_LINKS)}|和|同)"
+    f"|(?:{'|'.join(kinds.ZH_LINKS)})(?=[省市县区镇乡村])"
+)
+_TIME_WORDS = """去年 今年 明年 前年 全年 上年 日前 近日 目前 当前 此前 近年 上午 下午 昨日 今日 明日 昨天 今天
+明天 近期 年底 年初 同时 此外 其中 至此 以来 期间 按时 及时 平均 新增 累计 合计 总计 共计""".split()
+_MEASURES = "个家所座名处条项批位届次"
+_AFTER_DIGITS = _MEASURES + "年月日号岁"
+# 快递进村, 从省城回乡: one character does it before a place.
+_PLACE_VERBS = re.compile("[进到去往赴至返回入驻住]")
+_VERB = re.compile("|".join(sorted(kinds.ZH_VERBS, key=len, reverse=True)))
+_OTHER_CUT = re.compile(
+    "|".join(_TIME_WORDS) + f"|[一二三四五六七八九十百千万两几数多]+[{_MEASURES}]"
+)
+_INNER_PLACE = re.compile("[省市县区镇乡村州旗]")
+
+
+def _suffix_pattern(suffixes: list[str], not_before: dict[str, str] | str) -> re.Pattern[str]:
+    def one(suffix: str) -> str:
+        chars = not_before if isinstance(not_before, str) else not_before.get(suffix[-1], "长")
+        return f"{suffix}(?![{chars}])"
+
+    return re.compile("|".join(one(s) for s in sorted(suffixes, key=len, reverse=True)))
+
+
+_ORG_SUFFIX = _suffix_pattern(list(kinds.KIND_RULES["organizations"].suffixes_zh), _ORG_NOT_BEFORE)
+_PLACE_SUFFIX = _suffix_pattern(list(kinds.KIND_RULES["places"].suffixes_zh), _PLACE_NOT_BEFORE)
+_ORG_LIMIT, _PLACE_LIMIT = 14, 8
+
+
+def _zh_candidates(text: str) -> dict[str, list[str]]:
+    simple = names.simplified(text)
+    people = [m.span(1) if m.group(1) else m.span(2) for m in _ZH_PERSON.finditer(simple)]
+    orgs = [_named_before(simple, m, _ORG_LIMIT) for m in _last_suffixes(_ORG_SUFFIX, simple)]
+    places = [
+        _named_before(simple, m, _PLACE_LIMIT, place=True)
+        for m in _last_suffixes(_PLACE_SUFFIX, simple)
+    ]
+    found: dict[str, list[tuple[int, int] | None]] = {
+        "people": [*people],
+        "organizations": orgs,
+        "places": [*places, *_listed(simple)],
+    }
+    return {kind: [text[s[0] : s[1]] for s in spans if s] for kind, spans in found.items()}
+
+
+def _continues(simple: str, i: int) -> bool:
+    """Whether the name may reach back over `simple[i]`."""
+    ch = simple[i]
+    if not is_han(ch) or ch in _BOUNDARY:
+        return False
+    return ch != _AND or simple[i + 1] in "省市县区镇乡村州旗"
+
+
+def _last_suffixes(pattern: re.Pattern[str], simple: str) -> list[re.Match[str]]:
+    """Suffix matches, leaving out one another suffix directly follows (社 of 社会局)."""
+    found = list(pattern.finditer(simple))
+    starts = {m.start() for m in found}
+    return [m for m in found if m.end() not in starts]
+
+
+def _named_before(
+    simple: str, suffix: re.Match[str], limit: int, *, place: bool = False
+) -> tuple[int, int] | None:
+    """The span of the name ending in `suffix`: left to a boundary (at most `limit`
+    characters), then cut after the last verb, link, time word or count before the suffix.
+    A cut that leaves the suffix alone leaves no name, except after a verb in an
+    organisation's (组织部, 建设局: the office of that work)."""
+    end, at = suffix.end(), suffix.start()
+    start = at
+    while start > 0 and end - start < limit and _continues(simple, start - 1):
+        start -= 1
+    bounded = start == 0 or end - start < limit
+    if start > 0 and simple[start - 1].isdigit() and simple[start] in _AFTER_DIGITS:
+        start += 1  # 12家乡镇卫生院, 2025年青岚县: a count or a date, then the noun
+    cuts = [(m.end(), m.start(), True) for m in _VERB.finditer(simple, start, at)]
+    others = [_LINKS, _OTHER_CUT, *([_PLACE_VERBS] if place else [])]
+    cuts += [(m.end(), m.start(), False) for p in others for m in p.finditer(simple, start, at)]
+    if not cuts and not bounded:
+        return None  # no start in sight: without word segmentation, better no name
+    if cuts:
+        cut, verb_start, verb = max(cuts)
+        if cut < at:
+            start = cut
+        elif verb and not place:
+            start = verb_start
+        else:
+            return None
+    if place:  # 西林镇桃源村, 浙江省宁波市, 日本静冈县: the last place of a run
+        inner = [m.end() for m in _INNER_PLACE.finditer(simple, start, at - 2)]
+        listed = [start + n for n in (2, 3, 4) if gazetteers.is_place(simple[start : start + n])]
+        start = max([start, *inner, *(i for i in listed if i <= at - 2)])
+    return (start, end) if end - start >= 2 else None
+
+
+def _listed(simple: str) -> list[tuple[int, int]]:
+    """Gazetteer names (上海, 日本) that start after a boundary, a verb or punctuation."""
+    places = gazetteers.chinese_places()
+    if not places:
+        return []
+    verb_ends = {m.end() for m in _VERB.finditer(simple)}
+    found = []
+    for i in range(len(simple)):
+        if i and is_han(simple[i - 1]) and simple[i - 1] not in _BOUNDARY and i not in verb_ends:
+            continue
+        for size in (4, 3, 2):
+            if simple[i : i + size] in places:
+                found.append((i, i + size))
+                break
+    return found
+
+
+# --- English -------------------------------------------------------------------------------------
+
+_CAP = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
+_RUN = re.compile(
+    rf"(?:(?:St|Ft|Mt)\.[ \t]+)?{_CAP}(?:[ \t]+(?:(?:of|for|the|de|du|la|van|von)[ \t]+)*(?:(?:St|Ft|Mt)\.[ \t]+)?{_CAP})*"
+)
 _EN_PERSON = re.compile(
-    rf"\b{_EN_TITLE}\.?{_SP}((?:{_CAP}{_SP})?{_CAP})\b"
-    rf"|\b({_CAP}{_SP}{_CAP}),?{_SP}(?:said|says|told|added|explained|noted)\b"
-    rf"|\b(?:said|says){_SP}({_CAP}{_SP}{_CAP})\b"
+    rf"\b(?:{kinds.EN_TITLE})\.?[ \t]+((?:[A-Z]\.[ \t]+)?{_CAP}(?:[ \t]+{_CAP})?)\b"
+    rf"|\b({_CAP}(?:[ \t]+{_CAP})?),?[ \t]+(?:said|says|told|added|explained|noted|argued|asked|wrote|warned|agreed)\b"
+    rf"|\b(?:said|says|according[ \t]+to)[ \t]+({_CAP}[ \t]+{_CAP})\b"
+    rf"|\b({_CAP}[ \t]+{_CAP})(?:,[ \t]+who\b|[ \t]+of[ \t]+the\b)"
 )
-_EN_ORG = re.compile(
-    rf"\b((?:{_CAP}{_SP})(?:(?:of|and|for|the|on){_SP}|{_CAP}{_SP})*?"
-    r"(?:Council|Department|Agency|Committee|Commission|Authority|Board|University|College|Institute|"
-    r"Association|Bank|Company|Corporation|Inc|Corp|Group|Foundation|Ministry|Office|Bureau|Herald|Times|"
-    r"Pantry|Library|Hospital|School|District|Club|Union|Society))\b"
-)
-_EN_PLACE = re.compile(rf"\b(?:in|at|from|near|to){_SP}((?:{_CAP}{_SP})?[A-Z][a-z]{{2,}})\b(?!\.)")
-_NOT_PLACE = frozenset(
-    f"""{MONTHS} monday tuesday wednesday thursday friday saturday sunday the a this that city hall
-    council department english chinese""".split()
-)
-_EN_LEADING_NOISE = re.compile(r"^(?:The|A|An|This|That|Our|Its|Their|His|Her)\s+")
+_DATELINE = re.compile(r"^([A-Z]{3,}(?:[ \t]+[A-Z]{3,})*)[ \t]*(?:—|–|-{1,2})[ \t]", re.M)
 
 
-def _en_entities(text: str) -> Entities:
-    people: Counter[str] = Counter()
-    for m in _EN_PERSON.finditer(text):
-        people[next(g for g in m.groups() if g)] += 1
-    orgs = Counter(_EN_LEADING_NOISE.sub("", m.group(1)) for m in _EN_ORG.finditer(text))
-    places: Counter[str] = Counter()
-    for m in _EN_PLACE.finditer(text):
-        name = m.group(1)
-        words = name.lower().split()
-        if any(w in _NOT_PLACE for w in words) or any(name in o for o in orgs):
-            continue
-        if name in people or any(name in p for p in people):
-            continue
-        places[name] += 1
-    return Entities(people=_top(people), organizations=_top(orgs), places=_top(places))
+def _en_candidates(text: str) -> dict[str, list[str]]:
+    people = [next(g for g in m.groups() if g) for m in _EN_PERSON.finditer(text)]
+    orgs: list[str] = []
+    places = [m.group(1).title() for m in _DATELINE.finditer(text)]
+    org_rule, place_rule = kinds.KIND_RULES["organizations"], kinds.KIND_RULES["places"]
+    heads = org_rule.heads_en | place_rule.heads_en | org_rule.suffixes_en | place_rule.suffixes_en
+    for run in _RUN.finditer(text):
+        for words in _segments(run.group().split(), heads):
+            orgs += _typed(words, org_rule)
+            places += _typed(words, place_rule)
+            places += _listed_prefix(words)
+    return {"people": people, "organizations": orgs, "places": places}
 
 
-def _top(counter: Counter[str], limit: int = 10) -> list[str]:
-    # Counter.most_common keeps first-seen order among equal counts.
-    names = [name for name, _ in counter.most_common()]
-    kept = [n for n in names if not any(n != other and n in other for other in names)]
-    return kept[:limit]
+def _segments(words: list[str], heads: frozenset[str]) -> list[list[str]]:
+    """A run split at each "of" that no type word heads ("Jamal Reed | of the Toronto
+    Transit Riders Association"), leading stop words and connectors dropped."""
+    segments: list[list[str]] = [[]]
+    for i, word in enumerate(words):
+        if word == "of" and (i == 0 or words[i - 1].lower() not in heads):
+            segments.append([])
+        else:
+            segments[-1].append(word)
+    out = []
+    for segment in segments:
+        while segment and (segment[0].lower() in kinds.STOPWORDS or segment[0].islower()):
+            segment = segment[1:]
+        if segment:
+            out.append(segment)
+    return out
+
+
+def _typed(words: list[str], rule: kinds.KindRule) -> list[str]:
+    """The name a run's last type word of this kind closes: "Oak Ridge School Board" of
+    "Oak Ridge School Board Delays Vote"; through an "of" after it (Department of Health)."""
+    found = []
+    if len(words) > 1 and words[0].lower() in rule.prefixes_en:
+        found.append(" ".join(words[:2]))
+    typed = [
+        i for i in range(1, len(words)) if words[i] != "of" and kinds.en_typed(words[: i + 1], rule)
+    ]
+    headed = [
+        i for i, w in enumerate(words[:-1]) if w.lower() in rule.heads_en and words[i + 1] == "of"
+    ]
+    if headed:  # Ohio Department of Education: through the "of" phrase
+        found.append(" ".join(words))
+    elif typed:
+        found.append(" ".join(words[: typed[-1] + 1]))
+    return found
+
+
+def _listed_prefix(words: list[str]) -> list[str]:
+    """The longest start of a run that a gazetteer lists (Ontario of "Ontario Approves")."""
+    for size in (3, 2, 1):
+        name = " ".join(words[:size])
+        if len(words) >= size and gazetteers.is_place(name):
+            return [name]
+    return []
