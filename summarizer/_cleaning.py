@@ -13,10 +13,12 @@ list or a word such as 来源.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -143,15 +145,22 @@ class CleanedText:
 class Context:
     """What the steps share besides the text.
 
-    The byline they fill, and what a line-by-line step remembers from one block of a long
-    text to the next (see `clean`).
+    The byline they fill, what a line-by-line step remembers from one block of a long
+    text to the next, and the text around the block for the steps that judge a line by
+    its neighbours (see `clean`).
     """
 
     byline: Byline = field(default_factory=Byline)
     in_related: bool = False  # page_chrome: inside a list of related links
-    seen: set[str] = field(default_factory=set)  # repeats: the paragraphs met so far
+    in_references: bool = False  # page_chrome: inside a reference list
+    seen: set[str] = field(default_factory=set)  # repeats: the paragraphs met so far,
+    # ...and the last ones a cut copy in the next block can belong to
+    repeat_tail: list[tuple[tuple[int, int, int], str]] = field(default_factory=list)
+    offset: int = 0  # where the block starts in the text the step reads
     starts_text: bool = True  # whitespace: this block is where the text starts,
     ends_text: bool = True  # ...and where it ends
+    before: str = ""  # up to AROUND_CHARS of the text before the block,
+    after: str = ""  # ...and after it, as this step sees them
 
 
 Step = Callable[[str, Context], list[Edit]]
@@ -164,25 +173,58 @@ _NORMAL_FORMS = {  # what each character becomes
     **dict.fromkeys(_ODD_SPACE, " "),
     **{c: chr(ord(c) - FULLWIDTH_OFFSET) for c in _FULLWIDTH},
 }
-_NORMALIZE = re.compile(f"[\r{_INVISIBLE}{_ODD_SPACE}{_FULLWIDTH}]")  # one class scans fastest
+# Characters a terminal obeys or that reorder what it shows: C0 controls but tab and line
+# feed (ESC starts escape sequences), DEL, C1 controls (CSI is one), the bidi embeddings,
+# overrides and isolates ("Trojan Source"), and lone surrogates, which UTF-8 cannot write.
+# The line breaks among them that str.splitlines knows (VT, FF, FS, GS, RS, NEL) become "\n",
+# which is what lines and sentences took them for already; surrogates become U+FFFD; the
+# rest go. Bidi marks (LRM, RLM, ALM) stay: right-to-left text needs them.
+_CONTROL_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85"
+_CONTROLS = "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+_SURROGATES = "\ud800-\udfff"
+_CONTROL_KIND = "control_characters"
+# One class scans fastest.
+_NORMALIZE = re.compile(
+    f"[\r{_INVISIBLE}{_ODD_SPACE}{_FULLWIDTH}{_CONTROL_BREAKS}{_CONTROLS}{_SURROGATES}]"
+)
+# An escape sequence goes whole, not only its ESC: CSI ("\x1b[31m", 8-bit "\x9b31m"), OSC
+# ("\x1b]0;title\x07") and the two-character ones.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+)
 
 
 def normalize(text: str, context: Context) -> list[Edit]:
-    """Line endings, invisible characters, odd spaces, and full-width letters and digits.
+    """Line endings, invisible characters, odd spaces, full-width letters and digits, and
+    control characters (counted apart, as `control_characters`).
 
     Full-width punctuation stays: it is correct Chinese typography, and rewriting it would
     change quotes the model must copy verbatim.
     """
     kind = "normalization"
     edits = []
+    done = 0  # the end of the last escape sequence, whose characters are already removed
     for m in _NORMALIZE.finditer(text):
         start = m.start()
         found = text[start]
+        if start < done:
+            continue
         if found == "\r":
             edits.append(Edit(start, start + 1 + text.startswith("\n", start + 1), "\n", kind))
-        else:
+        elif found in _NORMAL_FORMS:
             edits.append(Edit(start, start + 1, _NORMAL_FORMS[found], kind))
+        elif found in "\x1b\x9b" and (sequence := _ESCAPE_SEQUENCE.match(text, start)):
+            done = sequence.end()
+            edits.append(Edit(start, done, "", _CONTROL_KIND))
+        else:
+            edits.append(Edit(start, start + 1, _control_form(found), _CONTROL_KIND))
     return edits
+
+
+def _control_form(found: str) -> str:
+    if found in _CONTROL_BREAKS:
+        return "\n"
+    return "\ufffd" if "\ud800" <= found <= "\udfff" else ""
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -207,11 +249,10 @@ def pinyin_artifacts(text: str, context: Context) -> list[Edit]:
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
-    """(start, line with its line break) for every line of `text`."""
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        yield pos, line
-        pos += len(line)
+    """(start, line with its line break) for every line of `text`, counted in C (a
+    generator's step per line cost the line-by-line steps a tenth of their time)."""
+    lines = text.splitlines(keepends=True)
+    return zip(accumulate(map(len, lines), initial=0), lines, strict=False)
 
 
 _LINKFARM_MARKER = re.compile(r"(蜘蛛池|友情链接|友情鏈接|站群|外链|外鏈)\S{0,6}[:：]")
@@ -221,7 +262,9 @@ _COMMA_CHARS = re.compile(r"[,，、;；]")
 _COMMAS = re.compile(r"\s*[,，、;；]\s*")
 
 
-def _is_link_farm(line: str) -> bool:
+def _is_link_farm(line: str, text: str, start: int, end: int, context: Context) -> bool:
+    """A line of link-farm titles: after a marker (友情链接：), between pipes, or joined by
+    commas; `text[start:end]` is the line, for `_is_titles_line` to see its neighbours."""
     if _LINKFARM_MARKER.search(line, 0, 40):
         return True
     if line.startswith("|") and line.endswith("|"):  # a Markdown table row
@@ -230,11 +273,105 @@ def _is_link_farm(line: str) -> bool:
         parts = [p for p in _PIPES.split(line) if p]
         if len(parts) >= 6 and _median_len(parts) <= 24:
             return True
-    if line[-1:] in _SENTENCE_END or line.endswith(".") or len(_COMMA_CHARS.findall(line)) < 9:
+    if line[-1:] in _SENTENCE_END or line.endswith("."):
         return False
-    parts = [p for p in _COMMAS.split(line) if p]
-    limit = 16 if _is_latin(line) else 12
-    return len(parts) >= 10 and _median_len(parts) <= limit
+    commas = len(_COMMA_CHARS.findall(line))
+    if commas >= 9:
+        parts = [p for p in _COMMAS.split(line) if p]
+        if len(parts) >= 10 and _median_len(parts) <= (16 if _is_latin(line) else 12):
+            return True
+    few = _TITLES_MIN - 1  # separators: fewer than this make no title list (cheap to tell)
+    if (commas < few and (line.count(" ") < few or line.isascii())) or "。" in line:
+        return False
+    return _is_titles_line(line, commas, text, start, end, context)
+
+
+_TITLES_MIN = 6  # items: fewer are a heading or a short list
+_TITLE_SEPARATORS = re.compile(r"[ \t]*[,，、;；][ \t]*|[ \t]+")
+_LATIN_SEPARATORS = re.compile(r"[ \t]*[,，、;；][ \t]*")
+_LIST_LABEL = re.compile(r"[^:：\s]{1,16}[:：][ \t]*")
+# What makes a clause of an item: a character that ties words into one (a particle,
+# preposition or conjunction, 等 closing a list), or a verb that opens it (坚持规划引领、
+# 加强资金保障…); a list of titles or names seldom has either.
+_CLAUSE = re.compile(
+    "[的了是把被将將对對为為于於与與及并並而也都就还還又让讓使着著过過等]"
+    "|^(?:坚持|堅持|加强|加強|推动|推動|推进|推進|完善|健全|建立|建设|建設|开展|開展|实施|實施"
+    "|提升|提高|促进|促進|深化|落实|落實|强化|強化|优化|優化|加快|打造|发展|發展|构建|構建"
+    "|实现|實現|增强|增強|扩大|擴大|支持|保障|提供|组织|組織|举办|舉辦|培育|推广|推廣|引导|引導"
+    "|鼓励|鼓勵|规范|規範|加大|做好|抓好|确保|確保|创新|創新|探索|围绕|圍繞|聚焦|包括|覆盖|覆蓋)"
+)
+_SENTENCE_MARK = re.compile("[。！？!?]")
+_LIST_END = re.compile("[等和及与與]")
+_KEEP_LABELS = ("关键词", "關鍵詞", "关键字", "關鍵字", "key words", "keywords")
+
+
+def _is_titles_line(
+    line: str, commas: int, text: str, start: int, end: int, context: Context
+) -> bool:
+    """`_is_title_list`, for a line on its own: a line of a hard-wrapped paragraph,
+    between lines as wide that are no title lists, is a clause cut short there."""
+    if not _is_title_list(line, commas):
+        return False
+    for neighbour in _neighbours(text, start, end, context):
+        if abs(len(neighbour) - len(line)) <= len(line) * 0.2 and not _is_title_list(
+            neighbour, len(_COMMA_CHARS.findall(neighbour))
+        ):
+            return False
+    return True
+
+
+def _neighbours(text: str, start: int, end: int, context: Context) -> tuple[str, str]:
+    """The lines before and after `text[start:end]`, stripped, across the block's edges."""
+    if start:
+        previous = text[text.rfind("\n", 0, start - 1) + 1 : start]
+    else:
+        previous = context.before[context.before.rfind("\n", 0, len(context.before) - 1) + 1 :]
+    if end < len(text):
+        following = text[end : text.find("\n", end) + 1 or len(text)]
+    else:
+        following = context.after[: context.after.find("\n") + 1 or len(context.after)]
+    return previous.strip(), following.strip()
+
+
+def _is_title_list(line: str, commas: int) -> bool:
+    """A line of short titles joined by commas, 顿号 or spaces: a link farm's head line.
+
+    Judged by shape alone, as the titles' words change from farm to farm: at least
+    _TITLES_MIN items, of title length, alike (in Chinese) or capitalised (in English),
+    one kind of separator, no sentence punctuation and few clause words. A comma list in
+    a sentence ends in 。 or has clauses around it; names and place names are shorter.
+    """
+    if len(line) > 400:
+        return False
+    if commas < _TITLES_MIN - 1 and (
+        line.count(" ") < _TITLES_MIN - 1 or line.isascii() or _is_latin(line)
+    ):
+        return False  # too few separators: Latin titles are split at commas only
+    body = line[label.end() :] if (label := _LIST_LABEL.match(line)) else line
+    if label and label.group().lower().startswith(_KEEP_LABELS):
+        return False
+    if _SENTENCE_MARK.search(body) or _CREDIT_FIELD.search(line) or _REPORTER.search(line):
+        return False
+    latin = _is_latin(body)
+    items = [p for p in (_LATIN_SEPARATORS if latin else _TITLE_SEPARATORS).split(body) if p]
+    separators = {"，" if c == "," else c for c in _COMMA_CHARS.findall(body)}
+    if len(items) < _TITLES_MIN or len(separators) > 1:  # prose mixes 、 and ，
+        return False
+    lengths = sorted(map(len, items))
+    median, longest, n = lengths[len(lengths) // 2], lengths[-1], len(items)
+    if latin:
+        titled = sum(p[0].isupper() or p[0].isdigit() for p in items)
+        return (
+            median <= 24
+            and longest <= 40
+            and titled * 4 >= n * 3
+            and not any(p.split()[0].lower() in ("and", "or", "&") for p in items)
+        )
+    if _LIST_END.search(items[-1]):  # `A、B、C和D`, `…技能培训等服务`: a sentence's list
+        return False
+    clauses = sum(bool(_CLAUSE.search(p)) for p in items)
+    numbers = sum(any(c.isdigit() for c in p) for p in items)
+    return 4 <= median <= 10 and longest <= 16 and clauses * 4 <= n and numbers * 3 <= n
 
 
 def _has_pipe(line: str) -> bool:
@@ -315,20 +452,57 @@ def _is_credit(line: str) -> bool:
         return True
     if _REPORTER.search(line) and len(line) <= 40 and not re.search(r"[，,。；]", line):
         return True
+    if line[:1].isdigit() and (dated := _DATED_NAMES.fullmatch(line)):
+        return not _NOT_NAMES.search(dated.group("names"))
+    if line[-1:] in "期)）" and _JOURNAL_ISSUE.fullmatch(line):
+        return True
     return bool(_DATETIME.fullmatch(line) or _DATELINE.match(line))
 
 
+# `2023-11-09 07:57:42范婷婷`: the date a page gives its author's name, glued on.
+_NOT_NAMES = re.compile(
+    r"星期|礼拜|禮拜|周[一二三四五六日天]|上午|下午|晚上|凌晨|北京时间|北京時間|发布|發布|發佈|更新"
+    r"|浏览|瀏覽|阅读|閱讀|点击|點擊|来源|來源|原创|原創|转载|轉載|评论|評論|分享|收藏|打印|字号|字號"
+)
+_DATED_NAMES = re.compile(
+    rf"(?P<date>{_DATETIME.pattern})[ \t]*(?P<names>[{HAN}]{{2,4}}(?:[ \t、，,]+[{HAN}]{{2,4}}){{0,3}})"
+)
+# `新西部 2023年9期`, `《新西部》2023年第9期(上)`: the journal and issue a page was taken from.
+_JOURNAL_ISSUE = re.compile(
+    r"《?(?P<name>[^\s\d《》:：，,。][^《》:：，,。]{1,20}?)》?[ \t]*[,，]?[ \t]*"
+    r"(?P<issue>(?:19|20)\d{2}[ \t]*年[ \t]*第?[ \t]*\d{1,3}[ \t]*期)(?:[ \t]*[(（][^)）]{1,6}[)）])?"
+)
+
+
 def page_chrome(text: str, context: Context) -> list[Edit]:
-    """Whole lines of page furniture: link farms, share bars, credits, related-link blocks."""
+    """Whole lines of page furniture: link farms, share bars, credits, related-link blocks,
+    reference lists."""
     edits: list[Edit] = []
-    in_related = context.in_related
+    in_related, in_references = context.in_related, context.in_references
     for start, raw in _lines(text):
         end = start + len(raw)
         line = raw.strip()
         if not line:
             in_related = False
             continue
-        if _is_link_farm(line):
+        if in_references:
+            if _is_reference(line):
+                edits.append(Edit(start, end, "", "references"))
+                continue
+            in_references = False
+        first = line[0]
+        if (  # a paragraph: the checks below would say so, slower
+            len(line) > 120
+            and line[-1] in _PROSE_END
+            and first not in _REFERENCES_FIRST
+            and not (_LINKFARM_MARKER.search(line, 0, 40) or _has_pipe(line))
+        ):
+            in_related = False
+            continue
+        if first in _REFERENCES_FIRST and _is_references_head(line):
+            edits.append(Edit(start, end, "", "references"))
+            in_related, in_references = False, True
+        elif _is_link_farm(line, text, start, end, context):
             edits.append(Edit(start, end, "", "link_farm"))
         elif len(line) > 120:  # too long for chrome, a credit or a related link: prose
             in_related = False
@@ -347,8 +521,42 @@ def page_chrome(text: str, context: Context) -> list[Edit]:
             in_related = False
         else:
             in_related = False
-    context.in_related = in_related
+    context.in_related, context.in_references = in_related, in_references
     return edits
+
+
+_REFERENCES_FIRST = frozenset("参參注註[［【〔(（RrBbWw")
+_REFERENCE_NUMBER = r"[\[［【〔(（]?[ \t]*\d{1,3}[ \t]*[\]］】〕)）.．、]"
+_REFERENCES_HEAD = re.compile(
+    r"[\[［【〔(（]?[ \t]*(?:参[ \t]*考[ \t]*文[ \t]*献|參[ \t]*考[ \t]*文[ \t]*獻|参考资料|參考資料"
+    r"|参考书目|參考書目|注[ \t]*释|註[ \t]*釋|references|bibliography|works[ \t]+cited)"
+    rf"[ \t]*[\]］】〕)）]?[ \t]*[:：]?(?P<entry>[ \t]*{_REFERENCE_NUMBER}.*)?",
+    re.I,
+)
+_REFERENCE_ENTRY = re.compile(_REFERENCE_NUMBER)
+# What a reference's continuation line has: a year, a document type mark ([J], [M],
+# [EB/OL]), book-title marks, pages, et al., a DOI or a link.
+_REFERENCE_PARTS = re.compile(
+    r"(?:19|20)\d{2}|\[[A-Z]{1,2}(?:/OL)?\]|[《》]|\bpp?\.[ \t]*\d|[页頁]"
+    r"|\bet[ \t]+al\b|\bdoi\b|https?://|\bvol\.|\bno\.[ \t]*\d|\bibid\b|同上",
+    re.I,
+)
+
+
+def _is_references_head(line: str) -> bool:
+    """`参考文献`, `[参考文献]`, `References:`, alone or before the first entry."""
+    head = _REFERENCES_HEAD.fullmatch(line)
+    return head is not None and (
+        len(line) <= 24 or (head.group("entry") is not None and len(line) <= 400)
+    )
+
+
+def _is_reference(line: str) -> bool:
+    """A line of a reference list: a numbered entry, or a short line that goes on one."""
+    if _REFERENCE_ENTRY.match(line):
+        return len(line) <= 400
+    stops = line.count("。") + line.count("！") + line.count("？")
+    return len(line) <= 200 and stops <= 1 and bool(_REFERENCE_PARTS.search(line))
 
 
 _SOURCE = re.compile(
@@ -384,6 +592,10 @@ def _read_credits(line: str, byline: Byline) -> None:
         _add_names(byline.editors, match.group(1))
     for match in _AUTHOR.finditer(line):
         _add_names(byline.authors, match.group(1) or match.group(2) or "")
+    if line[:1].isdigit() and (dated := _DATED_NAMES.fullmatch(line)):
+        _add_names(byline.authors, re.sub(r"[、，,]", " ", dated.group("names")))
+    elif byline.source is None and (journal := _JOURNAL_ISSUE.fullmatch(line)):
+        byline.source = f"{journal.group('name').strip()} {''.join(journal.group('issue').split())}"
 
 
 def _add_names(names: list[str], found: str) -> None:
@@ -435,18 +647,378 @@ def markdown_syntax(text: str, context: Context) -> list[Edit]:
     return sorted(edits)  # in document order, as the report's samples are
 
 
+_WRAP_CAP = 200  # columns: a wider line is a paragraph of its own, not a wrapped one
+_WRAP_WINDOW = 8  # lines either side of a break that tell its paragraph's wrap width
+_MIN_WRAPPED = 24  # columns: a narrower line is a heading or an item, in either script,
+_MIN_WRAPPED_LATIN = 30  # ...and in Latin script this narrow
+# Characters two columns wide in Chinese type: Han, kana, CJK and full-width punctuation,
+# and the quotes, dashes and dots a Chinese font sets full-width.
+_WIDE = re.compile(f"[{HAN}\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\uff01-\uff60‘’“”—…·]")
+_CJK_PUNCT = "，、；：。！？“”‘’（）《》〈〉「」『』【】—…·％"
+_HAN_SIDE = re.compile(f"[{HAN}{_CJK_PUNCT}]")
+_HAN_CLOSING = "，、；：。！？”’）》〉」』】％%"  # Chinese type never starts a line with these
+_STOPS = "。！？!?…."
+_HAN_STOPS = "。！？!?…"  # a "." in Chinese text is a decimal point or an abbreviation's
+# A table's columns: spaces between cells, not after a sentence (`。   “村里`).
+_COLUMN_GAP = re.compile(r"[^\s。！？.!?…”’」』）)](?:[ \t]{2,}|\t)\S")
+_CLOSERS = "”’\"'」』）)】]"
+# A line break that may join two lines: after a character that does not end a sentence,
+# after spaces (a `fold -s` line), after a dot that may be an abbreviation's ("approx." /
+# "3.5 km", "Dr." / "Romero"), or before a closing mark (`。` / `”另据`). One pattern that
+# starts with the literal line break: the regex engine skips ahead to those.
+_BREAK = re.compile(
+    r"\n(?:(?<=[^\s。！？!?….]\n)(?=[ \t]*\S)|(?<=[ \t]\n)(?=[ \t]*\S)"
+    r"|(?<=[^\s.]\.\n)(?=\S|[ \t]+[a-z\d$€£¥])"
+    r"|(?<=[。！？!?…]\n)(?=[ \t]*[，、；：。！？”’）》〉」』】％%]))"
+)
+_LIST_ITEM = re.compile(
+    r"[-–—•·●○■□◆◇▪*#>|]|[(（]\d{1,3}[)）]|\d{1,3}(?:[.)．][ \t]|、)|\(?[a-zA-Z]\)[ \t]"
+    r"|[(（]?[一二三四五六七八九十]{1,3}[)）、]|[一二三四五六七八九十]是"
+    r"|第[一二三四五六七八九十\d]{1,3}[，,、章节節条條部]"
+)
+
+
+def reflow(text: str, context: Context) -> list[Edit]:
+    """Join the lines of hard-wrapped text (a PDF's, `fold`'s) where a sentence goes on.
+
+    Each line of such text was a unit to the sentence splitter, so summaries began
+    mid-sentence ("buses that come on time…"). A break is joined when the line before it
+    does not end a sentence and the line after it goes on: in Chinese, with a Han
+    character or punctuation on either side, when the line is about as wide as the lines
+    around it (the wrap width); in English, with a lowercase word or a number, when the
+    line is not much narrower than the rest. Headings (narrow lines before a paragraph)
+    and list items (a marker first) keep their breaks.
+    """
+    found = [m.start() for m in _BREAK.finditer(text)]
+    if text.endswith("\n") and context.after[:1].strip():  # the break before the next block
+        found.append(len(text) - 1)
+    if not found:
+        return []
+    full = context.before + text + context.after
+    at = len(context.before)
+    edits = []
+    for pos in found:
+        joint = _joint(full, at + pos)
+        if joint is not None:
+            start, end, replacement = joint
+            edits.append(Edit(start - at, end - at, replacement, "reflow"))
+    return edits
+
+
+def _joint(full: str, pos: int) -> tuple[int, int, str] | None:
+    """The edit that joins the lines either side of the break at `pos`, if they go on."""
+    start = full.rfind("\n", 0, pos) + 1
+    line = full[start:pos].rstrip(" \t")
+    end = full.find("\n", pos + 1)
+    following = full[pos + 1 : end if end >= 0 else len(full)]
+    upcoming = following.lstrip(" \t")
+    if not line or not upcoming or _LIST_ITEM.match(upcoming):
+        return None
+    last, first = line[-1], upcoming[0]
+    cut = (start + len(line), pos + 1 + len(following) - len(upcoming))
+    # Chinese: a character either side, or near (`增长4.9` / `%`, `1500` / `余人次`).
+    if _HAN_SIDE.search(line, len(line) - 6) or _HAN_SIDE.search(upcoming, 0, 6):
+        width = _width(line)
+        ended = last in _HAN_STOPS or (last in _CLOSERS and line[-2:-1] in _HAN_STOPS + _CLOSERS)
+        if ended and first not in _HAN_CLOSING:  # `。` / `”另据` is one sentence's end
+            return None
+        if not _MIN_WRAPPED <= width <= _WRAP_CAP or _table_row(line, upcoming):
+            return None
+        # Wrapped: about as wide as the widest line around, and as another line (set
+        # type is justified); lines of a text that is not wrapped differ in width.
+        widths = [_width(other) for other in _window(full, start)]
+        if width < max(widths) - max(4, max(widths) // 8):
+            return None
+        alike = sum(abs(_width(other) - width) <= 4 for other in _lines_around(full, start))
+        if alike < 3:  # itself and two more, in its paragraph or the ones around
+            return None
+        spaced = " " if last in ",;:" and cut != (pos, pos + 1) else ""  # `土蜂蜜, ` / `笋干`
+        return (*cut, spaced)
+    ended = last in _STOPS or (last in _CLOSERS and line[-2:-1] in _STOPS + _CLOSERS)
+    # A lowercase word or a number goes on a sentence, even after an abbreviation
+    # ("approx. 3.5 km"); so does a capital after a title ("Dr. Romero"), or after a line
+    # as wide as the paragraph's ("the new Harbor / Point"); `fold -w` cuts anywhere.
+    goes_on = first.islower() or first.isdigit() or (first in "$€£¥" and upcoming[1:2].isdigit())
+    cut_anywhere = cut == (pos, pos + 1) and pos - start <= _WRAP_CAP
+    abbreviated = last == "." and bool(
+        _TITLE.search(line) if not goes_on else _ABBREVIATION.search(line)
+    )
+    if ended and not (abbreviated or (last == "." and cut_anywhere)):
+        return None
+    width = _width(line)
+    if width < _MIN_WRAPPED_LATIN or _table_row(line, upcoming):
+        return None
+    window = _window(full, start)
+    if cut_anywhere and pos - start == max(map(len, window)) and _fixed_width(full, start):
+        return (*cut, "")
+    wrap = max(map(_width, window))
+    if ended and not abbreviated:
+        return None
+    if width < wrap * 0.6:
+        return None
+    if not (goes_on or ended):  # a capital: only inside a paragraph of lines this wide
+        wide = sum(_width(other) >= wrap * 0.75 for other in window)
+        if width < wrap * 0.75 or wide < 3 or not (first.isalnum() or first in "\"'“‘("):
+            return None
+    if last == "-" and line[-2:-1].isalpha() and first.islower():  # a hyphenated word
+        return _hyphen(full, start, line, upcoming, cut)
+    return (*cut, " ")
+
+
+def _table_row(line: str, upcoming: str) -> bool:
+    """Whether either line has a table's column gap, near the break: rows are not prose."""
+    tail = max(0, len(line) - _WRAP_CAP)
+    return bool(_COLUMN_GAP.search(line, tail) or _COLUMN_GAP.search(upcoming, 0, _WRAP_CAP))
+
+
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|Ft|Sen|Rep|Gov|Gen|No)\.$")
+# A short word or a dotted one before a final dot: `approx.`, `e.g.`, `U.S.`, `a.m.`.
+_ABBREVIATION = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{1,6}|[A-Za-z]\.[A-Za-z])\.$")
+_WORD_END = re.compile(r"[A-Za-z]+$")
+_WORD_START = re.compile(r"[a-z]+")
+_HYPHEN_REACH = 4000  # characters either side in which a hyphenated word is looked for
+
+
+def _hyphen(
+    full: str, start: int, line: str, upcoming: str, cut: tuple[int, int]
+) -> tuple[int, int, str]:
+    """`mainte-` / `nance` is one word; `service-` / `request` was hyphenated already, as
+    the same word elsewhere nearby shows (so it is kept when seen with its hyphen)."""
+    left, right = _WORD_END.search(line[:-1]), _WORD_START.match(upcoming)
+    around = full[max(0, start - _HYPHEN_REACH) : start + _HYPHEN_REACH]
+    if left and right and f"{left.group()}-{right.group()}" in around:
+        return (*cut, "")
+    return cut[0] - 1, cut[1], ""
+
+
+def _width(line: str) -> int:
+    """Columns, Han and full-width characters taking two; past _WRAP_CAP not counted."""
+    line = line[: _WRAP_CAP + 1].rstrip()
+    return len(line) + len(_WIDE.findall(line))
+
+
+def _window(full: str, start: int) -> list[str]:
+    """The line at `start` and up to _WRAP_WINDOW lines either side of it in its
+    paragraph, each cut after _WRAP_CAP characters; a blank or longer line ends it."""
+    reach = _WRAP_CAP + 2
+    before: list[str] = []
+    pos = start
+    while pos > 0 and len(before) < _WRAP_WINDOW:
+        begin = full.rfind("\n", max(0, pos - 1 - reach), pos - 1) + 1
+        if begin == 0 and pos - 1 > reach:  # a line longer than any wrapped one
+            before.append(full[pos - reach : pos - 1])
+            break
+        line = full[begin : pos - 1]
+        if not line.strip():
+            break
+        before.append(line)
+        pos = begin
+    lines = before[::-1]
+    pos = start
+    while pos < len(full) and len(lines) < len(before) + _WRAP_WINDOW + 2:
+        end = full.find("\n", pos, pos + reach)
+        if end < 0:
+            lines.append(full[pos : pos + reach])
+            break
+        line = full[pos:end]
+        if not line.strip():
+            break
+        lines.append(line)
+        pos = end + 1
+    return lines
+
+
+def _lines_around(full: str, start: int) -> list[str]:
+    """The lines of `full` within a few lines' reach of `start`, blank ones and all."""
+    reach = _WRAP_WINDOW // 2 * (_WRAP_CAP + 2)
+    low, high = max(0, start - reach), start + reach
+    lines = full[low:high].split("\n")
+    return lines[low > 0 : len(lines) - (high < len(full))]  # less the lines cut in two
+
+
+def _fixed_width(full: str, start: int) -> bool:
+    """Whether the text around the line at `start` was cut at one width, as `fold -w`
+    cuts it (mid-word too).
+
+    So it was when nearly every line that text follows (a paragraph's last line does not
+    count), and at least three, is as long as this one, and none is longer; in
+    ragged-right text few lines are exactly the longest.
+    """
+    length = full.find("\n", start) - start
+    same = other = 0
+    for line, following in pairwise(_lines_around(full, start)):
+        if not line.strip() or not following.strip():
+            continue
+        if len(line) > length or _COLUMN_GAP.search(line):
+            return False
+        same += len(line) == length
+        other += len(line) < length
+    return same >= 3 and other * 5 <= same
+
+
+_REPEAT_MIN = 15  # characters other than spaces: shorter lines are headings, not repeats
+_REPEAT_REACH = 4000  # characters between a cut copy and the paragraph it was cut from
+_REPEAT_LINE_MAX = 8000  # characters: longer lines only ever repeat whole
+_REPEAT_HEAD = 6  # characters other than spaces that a cut copy and its paragraph share
+_FOLD = re.compile(r"[\W_]+")
+_ABSTRACT_LABEL = re.compile(
+    r"[ \t]*(?:[【\[［〔][ \t]*(?:摘[ \t]*要|内容提要|內容提要|abstract)[ \t]*[】\]］〕][ \t]*[:：]?"
+    r"|(?:摘[ \t]*要|内容提要|內容提要|abstract)[ \t]*(?:[:：]|(?=\s*$)))[ \t]*",
+    re.I,
+)
+_LABEL_FIRST = frozenset("摘内內【[［〔Aa")
+
+
 def repeats(text: str, context: Context) -> list[Edit]:
-    """Later copies of a paragraph already seen, as scrapers and templates duplicate them."""
+    """Copies of a paragraph: later exact ones, and cut-short ones either side of it.
+
+    Scrapers and templates duplicate paragraphs, and pages open with an abstract that is
+    the first paragraph cut short (`摘要:` and a few lines, then the whole paragraph), so
+    a summary said the same sentence twice. Exact copies go wherever they are; a line
+    whose words (spaces and punctuation folded away) begin a line within _REPEAT_REACH
+    characters of it, or nearly do, is the cut copy and goes with its label.
+    """
     seen = context.seen
     edits = []
+    # The text around that a copy and its paragraph can reach into (a cut line whose
+    # paragraph is after it may follow a label alone, up to 200 characters before it).
+    before = context.before[len(context.before) - _REPEAT_REACH - _REPEAT_LINE_MAX :]
+    after = context.after[: 200 + _REPEAT_REACH + 2 * _REPEAT_LINE_MAX]
+    at = len(before)
+    copies = _Copies(before + text + after, context.offset - at)
+    copies.add_tail(context.repeat_tail)
+    recent, reach = copies.recent, _REPEAT_REACH
+    labels = []  # (start, end of the label) of lines that open with one
     for start, line in _lines(text):
         key = "".join(line.split())
-        if len(key) >= 15:
-            if key in seen:
-                edits.append(Edit(start, start + len(line), "", "repeats"))
-            else:
-                seen.add(key)
-    return edits
+        if len(key) < _REPEAT_MIN:
+            if key[:1] in _LABEL_FIRST and _ABSTRACT_LABEL.fullmatch(line.rstrip("\n")):
+                labels.append((start, start + len(line)))  # a label alone, before its text
+            continue
+        if key in seen:  # an exact copy goes, and no cut copy is measured against it
+            edits.append(Edit(start, start + len(line), "", "repeats"))
+            continue
+        seen.add(key)
+        here = at + start
+        near = recent.get(head := key[:_REPEAT_HEAD])
+        if key[0] not in _LABEL_FIRST and (near is None or here - near[-1][1] > reach):
+            recent[head] = [(here, here + len(line), here)]  # `copies.add`, made short
+        else:
+            copies.add(here, line, key)
+            if key[0] in _LABEL_FIRST and (label := _ABSTRACT_LABEL.match(line)):
+                labels.append((start, start + label.end()))
+    context.repeat_tail = copies.tail(at + len(text))
+    copies.add_lines(after, at + len(text), seen)
+    cut = copies.cut()
+    if not cut and not labels:
+        return edits
+    exact = {edit.start for edit in edits}
+    for start, end in cut.items():
+        if at <= start < at + len(text):
+            edits.append(Edit(start - at, end - at, "", "repeats"))
+    for start, end in labels:
+        if start + at in cut or start in exact:
+            continue
+        if text[end - 1 : end] == "\n":  # alone: goes with the cut copy after it
+            gap = _BLANK_LINES_AT.match(copies.full, at + end)
+            if gap and gap.end() in cut and gap.end() - (at + end) <= 200:
+                edits.append(Edit(start, end, "", "repeats"))
+        else:
+            edits.append(Edit(start, end, "", "labels"))
+    return sorted(edits)
+
+
+_BLANK_LINES_AT = re.compile(r"(?:[ \t]*\n)*")
+_LineAt = tuple[int, int, int]  # a line's start, end, and where its words start (after 摘要:)
+
+
+class _Copies:
+    """The lines of `full` (a block and the text around it) that are no exact copy of an
+    earlier line, by how they begin, and which of them are cut copies of another."""
+
+    def __init__(self, full: str, offset: int) -> None:
+        self.full = full
+        self.offset = offset  # where `full` starts in the text the step reads
+        self.recent: dict[str, list[_LineAt]] = {}  # by their first words, the last ones
+        self.pairs: list[tuple[_LineAt, _LineAt]] = []
+
+    def add(self, start: int, line: str, key: str) -> None:
+        """A line at `start`, `key` its text without spaces."""
+        body = start
+        if key[0] in _LABEL_FIRST and (label := _ABSTRACT_LABEL.match(line)):
+            body += label.end()
+            key = "".join(line[label.end() :].split())
+        self._add((start, start + len(line), body), key[:_REPEAT_HEAD])
+
+    def _add(self, here: _LineAt, head: str) -> None:
+        recent = self.recent.get(head)
+        if recent is None:
+            self.recent[head] = [here]
+            return
+        recent[:] = [r for r in recent if here[0] - r[1] <= _REPEAT_REACH]
+        self.pairs += [(r, here) for r in recent]
+        recent.append(here)
+
+    def add_lines(self, region: str, at: int, seen: set[str]) -> None:
+        """The lines of the text after the block, less exact copies."""
+        met = set()
+        for start, line in _lines(region):
+            key = "".join(line.split())
+            if len(key) >= _REPEAT_MIN and key not in seen and key not in met:
+                met.add(key)
+                self.add(at + start, line, key)
+
+    def tail(self, end: int) -> list[tuple[_LineAt, str]]:
+        """The lines before `end` that a line after it can be a cut copy of, or have one
+        in: where they are in the text the step reads, and their first words."""
+        since = end - _REPEAT_REACH - _REPEAT_LINE_MAX
+        at = self.offset
+        return [
+            ((start + at, stop + at, body + at), head)
+            for head, lines in self.recent.items()
+            for start, stop, body in lines
+            if since <= start < end
+        ]
+
+    def add_tail(self, tail: list[tuple[_LineAt, str]]) -> None:
+        """The lines the block before left (`tail`), those in `full`."""
+        at = self.offset
+        for (start, stop, body), head in tail:
+            if start >= at:
+                self._add((start - at, stop - at, body - at), head)
+
+    def cut(self) -> dict[int, int]:
+        """The lines that are cut copies: their ends by their starts."""
+        cut = {}
+        for earlier, later in self.pairs:
+            copy = _which_is_cut(self.full, earlier, later)
+            if copy is not None:
+                start, end, _ = (earlier, later)[copy]
+                cut[start] = end
+        return cut
+
+
+def _which_is_cut(
+    full: str, earlier: tuple[int, int, int], later: tuple[int, int, int]
+) -> int | None:
+    """0 when `earlier` (start, end, body) is a cut copy of `later`, 1 when `later` is
+    one of `earlier`, None when neither: of two equal lines the later is the copy, unless
+    the earlier is an abstract (`摘要：` and the paragraph again)."""
+    if max(earlier[1] - earlier[0], later[1] - later[0]) > _REPEAT_LINE_MAX:
+        return None
+    labelled = earlier[2] > earlier[0] and later[2] == later[0]  # `摘要：` on the earlier
+    if full[earlier[2] : earlier[1]] == full[later[2] : later[1]]:
+        return 0 if labelled else 1
+    first = _FOLD.sub("", full[earlier[2] : earlier[1]]).casefold()
+    second = _FOLD.sub("", full[later[2] : later[1]]).casefold()
+    shorter, longer = (first, second) if len(first) < len(second) else (second, first)
+    if len(shorter) < _REPEAT_MIN:
+        return None
+    shared = len(os.path.commonprefix([shorter, longer]))  # noqa: RUF071 (text, not paths)
+    tail = shorter[shared:]  # where a cut copy ends in a part word, or was retouched
+    if len(tail) > min(len(shorter) // 10, 20) or any(c.isdigit() for c in tail):
+        return None  # a line that says another number is not a copy
+    return 0 if len(first) < len(second) or (labelled and first == second) else 1
 
 
 # Each pattern starts with literal text, which the regex engine can skip ahead to; a pattern
@@ -507,12 +1079,15 @@ TEXT_STEPS: tuple[Step, ...] = (
     pinyin_artifacts,
     page_chrome,
     trailing_credits,
+    reflow,
     repeats,
     whitespace,
 )
 
 
 _BLOCK_CHARS = 1 << 20  # characters of lines that go through the line-by-line steps at once
+# How far around its block a step may read: more than `reflow` and `repeats` ever look.
+AROUND_CHARS = 1 << 15
 
 
 def clean(text: str, *, markdown: bool = False) -> CleanedText:
@@ -521,22 +1096,28 @@ def clean(text: str, *, markdown: bool = False) -> CleanedText:
     The steps work line by line, so a long text goes through them a block of lines at a
     time: strings of a few megabytes reuse memory the process already has, where each whole
     copy of a 100 MB page faulted in fresh memory, which took longer than the cleaning
-    itself. Blocks end at line breaks, and the steps carry their state across (`Context`),
-    so the result is the same as in one piece; whitespace, whose blank-line rule reaches
-    across lines, gets blocks that start on a line with text.
+    itself. Blocks end at line breaks (merged again where reflow joined two lines) and
+    start on a line with text (for whitespace's blank-line rule), the steps carry their
+    state across (`Context`), and each can read AROUND_CHARS of the text either side of
+    its block (`Context.before`, `.after`), so the result is the same as in one piece.
     """
     steps = TEXT_STEPS if not markdown else (TEXT_STEPS[0], markdown_syntax, *TEXT_STEPS[1:])
     context = Context()
     report: dict[str, _Tally] = {}
     maps: list[OffsetMap] = []
     blocks = _blocks(text)
+    whole_lines = False  # from reflow on, which joins lines across block ends
     for step in steps:
-        if step is whitespace:
+        whole_lines = whole_lines or step is reflow or step is whitespace
+        if whole_lines:
             blocks = _starting_with_text(blocks)
         edited = []
+        context.offset = 0
         for i, block in enumerate(blocks):
             context.starts_text, context.ends_text = i == 0, i == len(blocks) - 1
+            context.before, context.after = _around(blocks, i)
             edited.append((block, step(block, context)))
+            context.offset += len(block)
         if not any(edits for _, edits in edited):
             continue
         offset_map = OffsetMap([], [], [], [], sum(map(len, blocks)))
@@ -561,6 +1142,23 @@ def clean(text: str, *, markdown: bool = False) -> CleanedText:
     return CleanedText(current, text, cleaning, context.byline, tuple(maps))
 
 
+def _around(blocks: list[str], i: int) -> tuple[str, str]:
+    """AROUND_CHARS of the text before block `i` and after it (blocks can be shorter)."""
+    before: list[str] = []
+    j, need = i - 1, AROUND_CHARS
+    while j >= 0 and need > 0:
+        before.append(blocks[j][-need:])
+        need -= len(before[-1])
+        j -= 1
+    after: list[str] = []
+    j, need = i + 1, AROUND_CHARS
+    while j < len(blocks) and need > 0:
+        after.append(blocks[j][:need])
+        need -= len(after[-1])
+        j += 1
+    return "".join(reversed(before)), "".join(after)
+
+
 def _starting_with_text(blocks: list[str]) -> list[str]:
     """Blocks merged until each but the first starts with a character that is not a space."""
     groups: list[list[str]] = []
@@ -572,12 +1170,18 @@ def _starting_with_text(blocks: list[str]) -> list[str]:
     return ["".join(group) for group in groups]
 
 
+_BLOCK_END = re.compile(r"\n(?=\S)")
+
+
 def _blocks(text: str) -> list[str]:
-    """`text` cut after line breaks into pieces of about `_BLOCK_CHARS`."""
+    """`text` cut into pieces of about `_BLOCK_CHARS`, each after a line break and (so
+    that `_starting_with_text` seldom has to merge them) before a character that is not
+    a space."""
     blocks = []
     start = 0
     while True:
-        end = text.find("\n", start + _BLOCK_CHARS) + 1 or len(text)
+        cut = _BLOCK_END.search(text, start + _BLOCK_CHARS)
+        end = cut.end() if cut else len(text)
         blocks.append(text[start:end])
         if end >= len(text):
             return blocks
@@ -600,6 +1204,11 @@ def _tally(report: dict[str, _Tally], text: str, edits: list[Edit]) -> None:
         step.removed += (edit.end - edit.start) - len(edit.replacement)
         if len(step.samples) < _MAX_SAMPLES and edit.kind != "whitespace":
             removed = text[edit.start : edit.end].strip()
+            if edit.kind == _CONTROL_KIND:  # the report is printed too: controls by code point
+                removed = "".join(
+                    c if c.isprintable() else f"U+{ord(c):04X} "
+                    for c in text[edit.start : edit.end]
+                ).strip()
             sample = removed if len(removed) <= _SAMPLE_CHARS else removed[:_SAMPLE_CHARS] + "…"
             if removed and sample not in step.samples:
                 step.samples.append(sample)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -228,6 +230,17 @@ NOISY_LINES = [
     "**bold** [link](http://x)",
     "# head",
     "line\r",
+    "星河影视大全,快乐棋牌中心,午夜剧场在线,极速彩票开奖,云端小说阅读,青青手游盒子",
+    "2024-05-17 08:31:06林雨桐",
+    "西岭经济 2024年5期",
+    "摘要:青岚县今年投入资金2.3亿元，建成",
+    "摘 要：",
+    "参考文献",
+    "[1]周某某:《县域电商服务体系研究》,2021(03):41-47頁。",
+    "The board voted on Monday to extend the number 9 bus line to the new",
+    "hospital campus, adding 14 stops and about 6.5 km of route to the line.",
+    "青岚县今年新建农村电商服务站12个，培训农村电商从业人员",
+    "1500余人次，带动农产品网络零售额增长18.5%，县里还将加大投入力度",
 ]
 NOISY = st.lists(st.sampled_from(NOISY_LINES), max_size=60).map("\n".join)
 
@@ -296,3 +309,280 @@ def test_every_example_and_seed_is_prose() -> None:
     for path in [*example_files(), *seed_files()]:
         if path.suffix in (".txt", ".md"):
             assert has_prose(clean(path.read_text(encoding="utf-8")).text), path
+
+
+# --- control characters ---------------------------------------------------------------------
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def test_controls_and_bidi_overrides_are_removed_and_counted() -> None:
+    text = (
+        "\x1b[31m青岚县今年投入资金2.3亿元\x1b[0m，建成32个服务站。\x07\n"
+        "The council\u202e approved\u2066 it\u2069.\x00\x7f\x9b2J Page one\x0cPage two\x85end\n"
+        "\x1b]0;pwned\x07ok\ud800\n"
+    )
+    cleaned = clean(text)
+    assert CONTROLS.search(cleaned.text) is None
+    assert cleaned.text == (
+        "青岚县今年投入资金2.3亿元，建成32个服务站。\n"
+        "The council approved it. Page one\nPage two\nend\nok\ufffd"
+    )
+    [step] = [s for s in cleaned.report.steps if s.kind == "control_characters"]
+    assert step.count == 13
+    assert step.samples == ["U+001B [31m", "U+001B [0m", "U+0007"]
+    assert all(CONTROLS.search(sample) is None for sample in step.samples)
+    start = cleaned.text.index("approved")
+    assert text[slice(*cleaned.to_original(start, start + 8))] == "approved"
+
+
+def test_bidi_marks_and_text_without_controls_are_untouched() -> None:
+    text = "שלום\u200f world\u200e. تمام\u061c.\n"
+    cleaned = clean(text)
+    assert cleaned.text == text.strip()
+    assert not any(s.kind == "control_characters" for s in cleaned.report.steps)
+
+
+# --- title lists, bylines, cut copies, reference lists, hard-wrapped text ---------------------
+
+TITLES = "星河影视大全 快乐棋牌中心 午夜剧场在线 极速彩票开奖 云端小说阅读 青青手游盒子 全网高清电影 同城交友平台".split()
+HEADLINE = "青岚县电商服务站开到村口"
+
+
+@pytest.mark.parametrize("separator", [",", "，", "、", " ", "  ", ", "])
+def test_a_head_line_of_titles_goes_whatever_joins_them(separator: str) -> None:
+    text = f"{separator.join(TITLES)}\n{HEADLINE}\n{BODY}{' | '.join(TITLES)}\n"
+    cleaned = clean(text)
+    assert cleaned.text == f"{HEADLINE}\n{BODY.strip()}"
+    assert kinds(text)["link_farm"] == 2
+    assert guess_title(cleaned.text) == HEADLINE
+
+
+def test_a_head_line_of_english_titles_goes() -> None:
+    titles = "Free Movies HD, Best Casino Bonus, Cheap Flights Now, Crypto Signals Daily, "
+    titles += "Online Slots Free, Watch Football Live, Lottery Results Live, Dating Near You"
+    cleaned = clean(f"{titles}\nThe council approved the budget on Tuesday.\n")
+    assert cleaned.text == "The council approved the budget on Tuesday."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "全县建成东坪、西林、南岗、北川、石门、桃源和青石七个服务站。",  # a sentence
+        "主打产品包括高山云雾茶, 土蜂蜜, 笋干, 山核桃, 手工红薯粉和腊肉",  # ...without its stop
+        "高山云雾茶, 土蜂蜜, 笋干, 山核桃, 手工红薯粉, 腊肉",  # product names: short
+        "张晓、刘畅、王一鸣、赵磊、孙婷、陈静",  # people
+        "东坪镇、西林镇、南岗乡、北川乡、石门乡、桃源村",  # places
+        "坚持规划引领、加强资金保障、推动人才下沉、完善冷链物流、培育区域品牌、健全运营机制",
+        "网上代购代销、快递收发、农产品分拣包装、便民缴费、信息发布、技能培训等服务",
+        "关键词：农村电商，服务站建设，冷链物流，品牌培育，人才培训，供水工程",
+        "2021年 2022年 2023年 2024年 2025年 2026年",  # a table's head
+        "Parks, Libraries, Transit, Police, Fire, Streets, and Water departments all",
+    ],
+)
+def test_lists_that_are_not_title_lists_stay(line: str) -> None:
+    assert clean(f"{line}\n{BODY}").text == f"{line}\n{BODY.strip()}"
+
+
+def test_a_hard_wrapped_list_in_a_paragraph_stays() -> None:
+    lines = [
+        "今年以来，县里围绕农村电商补短板，重点推进以下工作：",
+        "网点建设、冷链物流、快递进村、品牌培育、人才培训、运营评估",
+        "县商务局表示，下一步将持续完善服务体系，年底前实现全覆盖。",
+    ]
+    assert clean("\n".join(lines)).text.count("冷链物流") == 1
+
+
+def test_dated_name_and_journal_lines_go_to_the_byline() -> None:
+    text = f"{HEADLINE}\n2024-05-17 08:31:06林雨桐\n西岭经济 2024年5期\n{BODY}"
+    cleaned = clean(text)
+    assert cleaned.text == f"{HEADLINE}\n{BODY.strip()}"
+    assert cleaned.byline.date == "2024-05-17 08:31:06"
+    assert cleaned.byline.authors == ["林雨桐"]
+    assert cleaned.byline.source == "西岭经济 2024年5期"
+    assert kinds(text)["credits"] == 2
+
+
+def test_journal_line_in_book_title_marks_and_two_authors() -> None:
+    cleaned = clean(f"2024-05-17 08:31:06 林雨桐 周启航\n《西岭经济》2024年第5期\n{BODY}")
+    assert cleaned.text == BODY.strip()
+    assert cleaned.byline.authors == ["林雨桐", "周启航"]
+    assert cleaned.byline.source == "西岭经济 2024年第5期"
+
+
+def test_a_date_with_a_weekday_is_not_an_author() -> None:
+    cleaned = clean(f"2024-05-17 08:31:06星期五\n{BODY}")
+    assert cleaned.byline.authors == []
+    assert "星期五" in cleaned.text
+
+
+FULL = (
+    "近年来，青岚县以服务站为支点推进农村电商发展，三年间建成服务站32个，"
+    "带动农产品网络零售额增长近两倍。本文梳理其做法，并讨论站点运营中的难题。"
+)
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        f"摘要:{FULL[:40]}",
+        f"摘 要：{FULL[:40]}……",
+        f"【摘要】{FULL[:52]}",
+        f"摘要:{FULL[:38]}运营",  # cut, and retouched where it was cut
+        f"摘要：\n{FULL[:40]}",  # the label alone on its line
+        f"摘要：{FULL}",  # the whole paragraph
+    ],
+)
+def test_an_abstract_cut_from_the_first_paragraph_goes_with_its_label(abstract: str) -> None:
+    text = f"{HEADLINE}\n{abstract}\n关键词：电商；服务站\n\n{FULL}\n"
+    cleaned = clean(text)
+    assert cleaned.text == f"{HEADLINE}\n关键词：电商；服务站\n\n{FULL}"
+    assert cleaned.text.count(FULL[:20]) == 1
+    step = next(s for s in cleaned.report.steps if s.kind == "repeats")
+    assert step.samples[0].startswith(("摘", "【"))
+
+
+def test_an_english_abstract_cut_short_goes() -> None:
+    full = "The Riverton transit board voted to extend the number 9 bus line to the hospital."
+    cleaned = clean(f"Abstract: {full[:50]}...\n\n{full}\n")
+    assert cleaned.text == full
+
+
+def test_a_line_that_says_another_number_is_not_a_cut_copy() -> None:
+    text = f"{FULL[:36].replace('32', '35')}\n{FULL}\n"
+    assert clean(text).text == text.strip()
+
+
+def test_a_kept_abstract_loses_only_its_label() -> None:
+    abstract = "本文讨论县域供水工程建成之后的运营管护问题，并提出三条建议。"
+    cleaned = clean(f"摘要：{abstract}\n{FULL}\n")
+    assert cleaned.text == f"{abstract}\n{FULL}"
+    assert kinds(f"摘要：{abstract}\n{FULL}\n")["labels"] == 1
+
+
+def test_a_reference_list_goes_and_the_text_after_it_stays() -> None:
+    text = (
+        f"{FULL}\n参考文献\n[1]周某某:《县域电商服务体系研究》,《农村经济》\n2021(03):41-47頁。\n"
+        "[2]Smith J. Rural water supply[J]. Water Policy, 2019, 21(4): 12-19.\n\n"
+        "References:\n1. Doe, A. (2020). County budgets. Riverton Press.\n\n"
+        "（作者单位：青岚县委党校）\n"
+    )
+    cleaned = clean(text)
+    assert cleaned.text == f"{FULL}\n\n（作者单位：青岚县委党校）"
+    step = next(s for s in cleaned.report.steps if s.kind == "references")
+    assert step.count == 6
+    assert step.samples[:2] == ["参考文献", "[1]周某某:《县域电商服务体系研究》,《农村经济》"]
+
+
+def test_the_word_references_in_prose_starts_no_reference_list() -> None:
+    text = "References to the 2019 plan were removed.\nThe council met in 2020 to review it.\n"
+    assert clean(text).text == text.strip()
+
+
+EN_PARAGRAPH = (
+    "The Riverton transit board voted on Monday to extend the number 9 bus line to the new "
+    "hospital campus, adding 14 stops and about 6.5 km of route. Riders said buses that come "
+    "on time matter more than new routes, and the board promised a review of late departures, "
+    "which affect approx. 3,200 riders a day. Board chair Dr. Lena Ortiz said the county would "
+    "pay for the maintenance of the new shelters for the first five years of the agreement."
+)
+ZH_PARAGRAPH = (
+    "青岚县今年新建农村电商服务站12个，培训农村电商从业人员1500余人次，带动农产品网络零售额"
+    "增长18.5%。县商务局表示，下一步将完善冷链物流和快递进村体系，力争在年底前实现行政村服务"
+    "全覆盖，并对连续两个季度订单量偏低的站点开展运营评估和整改，确保站点建得起、留得住。"
+)
+
+
+def wrap_columns(paragraph: str, columns: int) -> str:
+    """Lines of `columns` columns, a Han character or full-width mark taking two: how a PDF
+    of Chinese text breaks its lines."""
+    lines, line, width = [], "", 0
+    for char in paragraph:
+        wide = 2 if re.match(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”]", char) else 1
+        if width + wide > columns:
+            lines.append(line)
+            line, width = "", 0
+        line, width = line + char, width + wide
+    return "\n".join([*lines, line])
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        textwrap.fill(EN_PARAGRAPH, 72),  # a PDF's or `fmt`'s lines, ragged
+        textwrap.fill(EN_PARAGRAPH, 50),
+        "\n".join(EN_PARAGRAPH[i : i + 72] for i in range(0, len(EN_PARAGRAPH), 72)),  # fold -w
+        "\n".join(EN_PARAGRAPH[i : i + 60] for i in range(0, len(EN_PARAGRAPH), 60)),
+    ],
+)
+def test_hard_wrapped_english_is_one_paragraph_again(wrapped: str) -> None:
+    cleaned = clean(wrapped)
+    # Each line a whole sentence or more: a break after a full stop may stay, as the
+    # line after it may start a paragraph.
+    assert cleaned.text.replace(".\n", ". ") == EN_PARAGRAPH
+    start = cleaned.text.index("buses that come")
+    end = cleaned.text.index(".", start) + 1
+    source = wrapped[slice(*cleaned.to_original(start, end))]
+    assert source.replace("\n", " ") == cleaned.text[start:end] or (
+        source.replace("\n", "") == cleaned.text[start:end]
+    )
+
+
+@pytest.mark.parametrize("columns", [48, 60, 72])
+def test_hard_wrapped_chinese_is_one_paragraph_again(columns: int) -> None:
+    heading = "一、电商服务站建设情况"
+    wrapped = f"{HEADLINE}\n{heading}\n{wrap_columns(ZH_PARAGRAPH, columns)}\n"
+    cleaned = clean(wrapped)
+    assert cleaned.text == f"{HEADLINE}\n{heading}\n{ZH_PARAGRAPH}"
+    for match in re.finditer(r"[^。\n]+。", cleaned.text):
+        source = wrapped[slice(*cleaned.to_original(match.start(), match.end()))]
+        assert source.replace("\n", "") == match.group()
+
+
+def test_a_word_hyphenated_at_the_line_end_is_whole_again() -> None:
+    wrapped = (
+        "The council set aside money for the deferred mainte-\n"
+        "nance of parks, and for a service-request app that lets residents\n"
+        "report potholes, which the city expects to handle within a week.\n"
+    )
+    cleaned = clean(wrapped)
+    assert "deferred maintenance of parks" in cleaned.text
+    assert "\n" not in cleaned.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budget overview\nthe council approved a budget of $48.6 million on Tuesday night.",
+        "Results from 2025\nGardeners reported harvesting about 6,800 pounds of produce.",
+        "What the plan funds:\n- parks and trails for the whole city\n- libraries open on Sundays",
+        "1. parks and trails for the whole city, across all districts\n2. libraries on Sundays",
+        "青岚县：电商服务站开到村口\n2026年3月12日，青岚县农村电商与农村供水工程推进会在县行政中心召开。",
+        "主要做法\n（一）完善站点布局，按照每个乡镇两到三个站点的标准推进建设\n（二）强化人才培训",
+        "项目    2024年    2025年\n电商服务站    20    32\n农村供水管网    150    186",
+        "全县今年的主要目标已经全部完成。\n下一步，县里将继续推进供水工程建设和服务站运营。",
+    ],
+)
+def test_headings_list_items_tables_and_sentences_keep_their_breaks(text: str) -> None:
+    assert clean(text).text.count("\n") == text.count("\n")
+
+
+def test_county_news_look_alikes_survive() -> None:
+    from .conftest import EXAMPLES
+
+    cleaned = clean((EXAMPLES / "zh_hans_county_news.txt").read_text(encoding="utf-8")).text
+    assert "东坪镇、西林镇、南岗乡、北川乡、石门乡等12个乡镇" in cleaned
+    assert "高山云雾茶, 土蜂蜜, 笋干, 山核桃和手工红薯粉" in cleaned
+    assert cleaned.startswith("青岚县：电商服务站开到村口")
+
+
+def test_the_first_fact_is_no_title_of_a_link_farm(tmp_path: Path) -> None:
+    import summarizer
+
+    path = tmp_path / "page.txt"
+    path.write_text(
+        f"{'，'.join(TITLES)}\n{HEADLINE}\n{BODY}{' | '.join(TITLES)}\n", encoding="utf-8"
+    )
+    result = summarizer.summarize(path, engine="extractive")
+    assert result.title == HEADLINE
+    assert result.facts and not any(t in f.evidence for f in result.facts for t in TITLES)

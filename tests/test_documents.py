@@ -368,3 +368,60 @@ def test_text_that_starts_like_a_magic_number_is_still_text(tmp_path: Path, star
     path = tmp_path / "note.txt"
     path.write_text(start + "\n" + EN, encoding="utf-8")
     assert documents.load(path).text == start + "\n" + EN
+
+
+def pdf_with_title(lines: list[str], title: str | None) -> bytes:
+    """`minimal_pdf` with a metadata title, written by pypdf as PDF writers write one."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(minimal_pdf(lines))))
+    if title is not None:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_LINES = [
+    "Riverton Transit Plan 2026",
+    "The transit board voted on Monday to extend the number 9 bus line.",
+    "It passed 5-2.",
+]
+
+
+@pytest.mark.parametrize(
+    "title", ["test", "Untitled", "Microsoft Word - transit_plan.docx", "transit.pdf", "", None]
+)
+def test_a_pdf_without_a_real_title_takes_its_first_heading(
+    tmp_path: Path, title: str | None
+) -> None:
+    path = tmp_path / "transit.pdf"
+    path.write_bytes(pdf_with_title(PDF_LINES, title))
+    assert documents.load(path).title == "Riverton Transit Plan 2026"
+
+
+def test_a_pdf_keeps_a_real_metadata_title(tmp_path: Path) -> None:
+    path = tmp_path / "transit.pdf"
+    path.write_bytes(pdf_with_title(PDF_LINES, "Transit Plan, Board Edition"))
+    assert documents.load(path).title == "Transit Plan, Board Edition"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "1\n青岚县2025年农村供水工作报告\n一、基本情况\n全县农村供水工程……",
+            "青岚县2025年农村供水工作报告",
+        ),
+        ("2026-03-12\nRiverton Budget Notes\n\nThe council met.", "Riverton Budget Notes"),
+        # the first line of a hard-wrapped paragraph is no heading, nor is a sentence
+        (
+            "The council approved a $48.6 million budget on Tuesday after a long\n"
+            "meeting that began at 6 p.m. and ran past 11, with two votes against it.",
+            None,
+        ),
+        ("The council approved the budget.\nIt passed 5-2.", None),
+    ],
+)
+def test_pdf_title_from_the_text(text: str, title: str | None) -> None:
+    assert documents.pdf_title("test", text, "report.pdf") == title
