@@ -41,7 +41,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     engine: str = Field(default="auto", description="auto, or an engine's name.")
-    base_url: str | None = None
+    base_url: str | None = Field(
+        default=None, description="An endpoint, or several separated by commas: a pool."
+    )
     model: str | None = None
     api_key: SecretStr | None = None
     chunk_tokens: int | None = Field(
@@ -68,7 +70,27 @@ class Settings(BaseModel):
     cache_dir: Path | None = None
     language: str | None = Field(default=None, description="Write the summary in this language.")
     prompts: tuple[str, ...] = Field(default=(), description="NAME@vN pins, e.g. merge@v1.")
+    extractive_facts: bool = Field(
+        default=False,
+        description="Citing prompts (v2 on): a fact's statement is its cited sentence, verbatim.",
+    )
     model_file: Path | None = None
+
+    # Batches on a Ray cluster (`--executor ray`) and table inputs (Parquet, JSON Lines).
+    ray_address: str | None = Field(
+        default=None, description="None starts a local cluster; 'auto' joins the one running."
+    )
+    ray_actors: int | None = Field(default=None, ge=1, description="Default: the cluster's CPUs.")
+    ray_batch: int | None = Field(
+        default=None, ge=1, description="Documents each actor holds in flight at once."
+    )
+    text_column: str = "text"
+    id_column: str | None = Field(default=None, description="Default: the row's index.")
+
+    @property
+    def base_urls(self) -> tuple[str, ...]:
+        """The endpoint pool: every URL of `base_url`, in order (one, for most settings)."""
+        return tuple(self.base_url.split(",")) if self.base_url else ()
 
     @property
     def model_configured(self) -> bool:
@@ -93,21 +115,21 @@ class Settings(BaseModel):
             where = ".".join(str(p) for p in first["loc"]) or "settings"
             raise ConfigError(f"invalid setting {where}: {first['msg']}") from e
 
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _pool(cls, value: Any) -> Any:
+        """A pool as a list (TOML, a repeated flag) becomes the comma list the environment gives."""
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value) or None
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _valid_url(cls, value: str | None) -> str | None:
-        """A URL the HTTP client can use; checked here so a typo is a config error."""
+        """URLs the HTTP client can use; checked here so a typo is a config error."""
         if value is None:
             return None
-        value = value.strip()
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018  (raises on a port that is not a number)
-        except ValueError as e:
-            raise ValueError(f"not a usable URL ({e})") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http:// or https:// URL with a host")
-        return value
+        return ",".join(_checked_url(url) for url in value.split(","))
 
     @field_validator("api_key", mode="before")
     @classmethod
@@ -118,6 +140,18 @@ class Settings(BaseModel):
         if isinstance(value, str):
             return value.strip() or None
         return value
+
+
+def _checked_url(value: str) -> str:
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError as e:
+        raise ValueError(f"not a usable URL ({e})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    return value
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:

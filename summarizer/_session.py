@@ -9,6 +9,8 @@ is reached through `recall`/`remember`, on a worker thread, so it never blocks t
 from __future__ import annotations
 
 import asyncio
+import itertools
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -16,17 +18,26 @@ from summarizer._cache import Cache
 from summarizer._config import Settings
 from summarizer._errors import ConfigError, ModelError
 from summarizer._llm import Client, ClientOptions, Meter
+from summarizer._llm.client import Limit
 from summarizer._redaction import PLACEHOLDER_KEY, Redactor, url_password
 
 
 class Session:
-    def __init__(self, settings: Settings) -> None:
+    """With a pool of endpoints (`base_url` a comma list), one client and one limit each.
+
+    The limit is an `asyncio.Semaphore` per endpoint unless `limits` brings others: a Ray
+    worker's, which hold for the whole cluster.
+    """
+
+    def __init__(self, settings: Settings, *, limits: Mapping[str, Limit] | None = None) -> None:
         self.settings = settings
         self.meter = Meter()
         self.redact = redactor(settings)
         self.cache = Cache(None)
-        self._client: Client | None = None
-        self._limit: asyncio.Semaphore | None = None
+        self._clients: dict[str, Client] = {}
+        self._limits: dict[str, Limit] = dict(limits or {})
+        self._turns = itertools.count()
+        self._entered = False
 
     async def __aenter__(self) -> Session:
         path = self.settings.cache_path
@@ -38,7 +49,7 @@ class Session:
                     f"{path.parent}: cannot use the cache directory: {e.strerror or e}; "
                     "set SUMMARIZER_CACHE_DIR or pass --no-cache"
                 ) from e
-        self._limit = asyncio.Semaphore(self.settings.concurrency)
+        self._entered = True
         return self
 
     async def __aexit__(
@@ -50,24 +61,30 @@ class Session:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
         await asyncio.to_thread(self.cache.close)
 
     @property
     def client(self) -> Client:
-        """The model client, made on first use: an offline run never builds one."""
-        if self._client is None:
-            self._client = self._connect()
-        return self._client
+        """A model client, made on first use: an offline run never builds one.
 
-    def _connect(self) -> Client:
+        A document takes one and keeps it; with a pool, each take is the next endpoint in
+        turn, so documents spread across the servers.
+        """
+        pool = endpoints(self.settings) or ("",)  # "": the one in-process model
+        base_url = pool[next(self._turns) % len(pool)]
+        if base_url not in self._clients:
+            self._clients[base_url] = self._connect(base_url)
+        return self._clients[base_url]
+
+    def _connect(self, base_url: str) -> Client:
         settings = self.settings
-        if self._limit is None:
+        if not self._entered:
             raise RuntimeError("use the Session as an async context manager")
         http = None
-        base_url = settings.base_url or "https://api.openai.com/v1"
+        limit = self._limits.setdefault(base_url, asyncio.Semaphore(settings.concurrency))
         model = settings.model
         window = settings.context_window
         if settings.model_file is not None:
@@ -93,7 +110,7 @@ class Session:
             options,
             api_key=key,
             cache=self.cache,
-            limit=self._limit,
+            limit=limit,
             meter=self.meter,
             redact=self.redact,
             http=http,
@@ -110,7 +127,14 @@ class Session:
         await asyncio.to_thread(self.cache.put, key, kind, value)
 
 
+def endpoints(settings: Settings) -> tuple[str, ...]:
+    """The endpoints a Session spreads documents over, in turn; none for an in-process model."""
+    if settings.model_file is not None:
+        return ()
+    return settings.base_urls or ("https://api.openai.com/v1",)
+
+
 def redactor(settings: Settings) -> Redactor:
     """Everything secret the settings hold: the API key and a password in the base URL."""
     key = settings.api_key.get_secret_value() if settings.api_key else None
-    return Redactor([key, url_password(settings.base_url)])
+    return Redactor([key, *(url_password(url) for url in settings.base_urls)])

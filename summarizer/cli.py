@@ -20,6 +20,7 @@ from rich.console import Console
 from summarizer import _batch as batch
 from summarizer import _config as config
 from summarizer import _engines as engines
+from summarizer import _executors as executors
 from summarizer import _formats as formats
 from summarizer import _prompts as prompts
 from summarizer import _views as views
@@ -33,6 +34,7 @@ from summarizer._pipeline import summarize_source
 from summarizer._schemas import DocumentSummary
 from summarizer._session import Session, redactor
 from summarizer._sinks import JsonlSink, Sink, StreamSink
+from summarizer._tables import is_table
 
 F = TypeVar("F", bound=Callable[..., Any])
 MODES = get_args(config.ModeName)
@@ -51,8 +53,9 @@ def main() -> None:
 _MODEL_OPTIONS = [
     click.option(
         "--base-url",
-        default=None,
-        help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
+        multiple=True,
+        help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; several (repeated, "
+        "or a comma list) make a pool.",
     ),
     click.option("--model", "-m", default=None, help="The model name the endpoint serves."),
     click.option(
@@ -80,15 +83,15 @@ def _model_options(func: F) -> F:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(formats.names()),
+    type=click.Choice([*formats.names(), "parquet"]),
     default=None,
-    help="Output format [default: rich, or from the -o suffix].",
+    help="Output format [default: rich, or from the -o suffix]; parquet: shards in -o DIR/.",
 )
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the result to this file instead of stdout.",
+    type=click.Path(path_type=Path),
+    help="Write the result to this file instead of stdout (a folder for --format parquet).",
 )
 @click.option(
     "--engine",
@@ -128,6 +131,24 @@ def _model_options(func: F) -> F:
 @click.option(
     "--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks."
 )
+@click.option(
+    "--executor",
+    type=click.Choice(executors.names()),
+    default="local",
+    help="Where documents run: local (this process) or ray (a cluster; the ray extra).",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="The Ray cluster to join ('auto': the one running here) [default: start a local one].",
+)
+@click.option("--ray-actors", type=int, default=None, help="Ray workers [default: the CPUs].")
+@click.option(
+    "--text-column", default=None, help="The text column of .parquet/.jsonl inputs [default: text]."
+)
+@click.option(
+    "--id-column", default=None, help="The column naming each row, FILE#ID [default: row index]."
+)
 @click.option("--resume", is_flag=True, help="Skip documents already in the -o JSON Lines file.")
 @click.option("--quiet", "-q", is_flag=True, help="No notices or progress on stderr.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -141,6 +162,7 @@ def summarize(
     debug: bool,
     no_cache: bool,
     prompt_pins: tuple[str, ...],
+    executor: str,
     **flags: Any,
 ) -> None:
     """Summarize PATHS: .txt, .md, .html or .pdf files, directories, globs, or - for stdin.
@@ -163,14 +185,30 @@ def summarize(
     if engine == "llm" and not settings.model_configured:
         raise ConfigError("--engine llm needs a model: pass --model (and --base-url)")
     outputs = [output] if output is not None else []
-    several = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
+    tables = [p for p in paths if is_table(p)]
+    if tables and executor != "ray":
+        raise ConfigError(f"{tables[0]}: tables (.parquet, .jsonl) are read on Ray: --executor ray")
+    parquet = fmt == "parquet"
+    if output is not None and output.is_dir() and not parquet:
+        raise ConfigError(f"-o {output}: is a folder; only --format parquet writes into one")
+    several = parquet or bool(tables) or len(paths) > 1
+    several = several or any(Path(p).is_dir() for p in paths if p != "-")
     items = expand(paths, outputs=outputs) if several else None  # refused before any writing
     if not several and output is not None and paths[0] != "-" and _same_file(paths[0], output):
         raise ConfigError(overwrites_input(output, paths[0]))
-    chosen = _chosen_format(fmt, output)
+    chosen = None if parquet else _chosen_format(fmt, output)
     if several or resume or (chosen is not None and chosen.line_oriented):
         items = items if items is not None else expand(paths, outputs=outputs)
-        _batch(items, settings, chosen, output, resume=resume, quiet=quiet)
+        _batch(
+            items,
+            settings,
+            chosen,
+            output,
+            resume=resume,
+            quiet=quiet,
+            executor=executor,
+            parquet=parquet,
+        )
     else:
         _one(paths[0], settings, chosen, output, quiet=quiet)
     if engine == "extractive" and not quiet:
@@ -235,14 +273,26 @@ def _batch(
     *,
     resume: bool,
     quiet: bool,
+    executor: str = "local",
+    parquet: bool = False,
 ) -> None:
     """Run a batch with a progress bar, then a table of what happened; exit 1 if any failed."""
     if fmt is not None and not fmt.line_oriented:
         raise ConfigError(f"several documents are written as JSON Lines, not --format {fmt.name}")
-    if resume and (output is None or not is_regular_or_new(output)):
+    if resume and not parquet and (output is None or not is_regular_or_new(output)):
         raise ConfigError("--resume needs -o FILE, the JSON Lines file to carry on")
     sink: Sink
-    if output is None:
+    if parquet:
+        if output is None:
+            raise ConfigError("--format parquet needs -o DIR/, the folder for its shards")
+        try:
+            from summarizer._sinks_parquet import ParquetSink
+        except ImportError as e:
+            raise ConfigError(
+                "--format parquet needs pyarrow: pip install 'summarizer[ray]'"
+            ) from e
+        sink = ParquetSink(output, resume=resume)
+    elif output is None:
         sink = StreamSink(sys.stdout.buffer, "<stdout>")
     elif is_regular_or_new(output):
         sink = JsonlSink(output, resume=resume)
@@ -262,7 +312,7 @@ def _batch(
         bar.progress.start()
     try:
         outputs = [output] if output is not None else []
-        work = batch.run(items, settings, sink, outputs=outputs, on_event=bar)
+        work = batch.run(items, settings, sink, executor=executor, outputs=outputs, on_event=bar)
         report = run(work, cleanup=stop)
     finally:
         if stop is not None:

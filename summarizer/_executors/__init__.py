@@ -9,6 +9,7 @@ from summarizer._executors.base import Emit, Executor, Outcome, Skipped
 
 _REGISTRY = {
     "local": "summarizer._executors.local:LocalExecutor",
+    "ray": "summarizer._executors.ray:RayExecutor",
 }
 
 

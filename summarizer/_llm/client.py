@@ -15,7 +15,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Any, TypeVar, cast
+from types import TracebackType
+from typing import Any, Protocol, TypeVar, cast
 
 import httpx2
 import openai
@@ -59,6 +60,24 @@ _MESSAGE_OVERHEAD = 8  # tokens a chat template adds around each message, genero
 PROMPT_HEADER = "X-Summarizer-Prompt"
 
 
+class Limit(Protocol):
+    """What bounds requests in flight to one endpoint, held around each attempt.
+
+    An `asyncio.Semaphore` in one process; on a cluster, a lease from a limiter actor, so
+    the bound holds for the whole cluster and not per worker.
+    """
+
+    async def __aenter__(self) -> Any: ...
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+        /,
+    ) -> Any: ...
+
+
 @dataclass
 class Request:
     """One structured request: rendered messages and how to sample them."""
@@ -94,7 +113,7 @@ class Client:
         *,
         api_key: str,
         cache: Cache,
-        limit: asyncio.Semaphore,
+        limit: Limit,
         meter: Meter,
         redact: Redactor,
         http: httpx2.AsyncClient | None = None,
