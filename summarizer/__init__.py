@@ -37,6 +37,7 @@ from summarizer._prompts import PromptRef
 from summarizer._schemas import (
     Byline,
     Citation,
+    ClaimStats,
     CleaningReport,
     CleaningStep,
     DocumentInfo,
@@ -58,6 +59,7 @@ __all__ = [
     "BinaryDocument",
     "Byline",
     "Citation",
+    "ClaimStats",
     "CleaningReport",
     "CleaningStep",
     "ConfigError",

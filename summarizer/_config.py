@@ -169,9 +169,9 @@ def resolve(
     environ: Mapping[str, str] | None = None,
     path: Path | None = None,
 ) -> Settings:
-    """Merge the four layers; flags whose value is None count as not given."""
+    """Merge the four layers; a flag that is None, or a repeated flag never given, is not given."""
     env = os.environ if environ is None else environ
-    given = {k: v for k, v in (flags or {}).items() if v is not None}
+    given = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
     from_env = {
         key: value
         for key, names in ENV_VARS.items()

@@ -138,12 +138,13 @@ _STOPWORDS = frozenset(
 )
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
+    """Latin words (stop words out), numbers and Han bigrams: what support compares."""
     lowered = unicodedata.normalize("NFKC", text).lower()
     cjk = "".join(HAN_CHAR.findall(converter("t2s").convert(lowered)))
     grams = {cjk[i : i + 2] for i in range(len(cjk) - 1)}
-    words = set(re.findall(r"[a-z0-9%$]+(?:[.,][0-9]+)*", lowered)) - _STOPWORDS
-    return grams | words
+    latin = set(re.findall(r"[a-z0-9%$]+(?:[.,][0-9]+)*", lowered)) - _STOPWORDS
+    return grams | latin
 
 
 def likely_sentences(
@@ -151,8 +152,8 @@ def likely_sentences(
 ) -> str:
     """The `keep` sentences of `text` sharing most words, bigrams or numbers with the
     statement, in their document order; the whole text when none shares anything."""
-    said = _words(statement)
-    scored = [(len(said & _words(text[a:b])), a, b) for a, b in spans]
+    said = words(statement)
+    scored = [(len(said & words(text[a:b])), a, b) for a, b in spans]
     best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))[:keep]
     if not best:
         return text
@@ -166,10 +167,10 @@ def supports(statement: str, evidence: str, *, threshold: float = 0.15) -> bool:
     0.08 of the statement's bigrams in the quote); a fair paraphrase keeps some (seen: 0.17
     for "Library hours are extended" against "The library will stay open until 9 p.m.").
     """
-    said = _words(statement)
+    said = words(statement)
     if not said:
         return True
-    return len(said & _words(evidence)) / len(said) >= threshold
+    return len(said & words(evidence)) / len(said) >= threshold
 
 
 _INJECTION = re.compile(

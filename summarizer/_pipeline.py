@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import time
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from summarizer import _cleaning as cleaning
 from summarizer import _documents as documents
@@ -22,9 +22,11 @@ from summarizer import _engines as engines
 from summarizer import _language as language
 from summarizer._engines.base import EngineResult, Progress
 from summarizer._errors import EmptyDocument
-from summarizer._schemas import Byline, DocumentInfo, DocumentSummary, Fact, Metadata
+from summarizer._schemas import Byline, DocumentInfo, DocumentSummary, Fact, Metadata, SourceSpan
 from summarizer._session import Session
 from summarizer._timing import Timings
+
+_Span = TypeVar("_Span", Fact, SourceSpan)
 
 
 async def summarize_source(
@@ -73,6 +75,10 @@ async def summarize_document(
     timings.update(result.timings)
 
     facts = [_traced(fact, cleaned) for fact in result.facts]
+    citations = [
+        c.model_copy(update={"spans": [_traced(s, cleaned) for s in c.spans]})
+        for c in result.citations
+    ]
     timings["total"] = round((time.perf_counter() - started) * 1000, 2)
     return DocumentSummary(
         title=title,
@@ -81,14 +87,15 @@ async def summarize_document(
         key_points=result.key_points,
         facts=facts,
         entities=result.entities,
+        citations=citations,
         metadata=_metadata(document, cleaned, lang, name, result, timings),
     )
 
 
-def _traced(fact: Fact, cleaned: cleaning.CleanedText) -> Fact:
+def _traced(span: _Span, cleaned: cleaning.CleanedText) -> _Span:
     """The same span in the document as loaded, through the cleaning offset map."""
-    start, end = cleaned.to_original(fact.start, fact.end)
-    return fact.model_copy(update={"source_start": start, "source_end": end})
+    start, end = cleaned.to_original(span.start, span.end)
+    return span.model_copy(update={"source_start": start, "source_end": end})
 
 
 def _metadata(

@@ -100,8 +100,25 @@ class DocumentInfo(_Model):
     )
 
 
+class ClaimStats(_Model):
+    """One kind of citing claim (v2 on): supported as cited, `moved` to a neighbour, or dropped
+    (number or unit, direction or "not", unrelated, only an injection, no sentence shown)."""
+
+    supported: int = 0
+    moved: int = 0
+    dropped: int = 0
+    dropped_numbers: int = 0
+    dropped_direction: int = 0
+    dropped_unsupported: int = 0
+    dropped_injected: int = 0
+    dropped_uncited: int = 0
+
+
 class GroundingStats(_Model):
-    """What happened to the model's facts: located as quoted, repaired by a re-ask, or dropped."""
+    """What happened to the model's facts: located as quoted, repaired by a re-ask, or dropped.
+
+    Citing (v2): `found` counts supported facts, duplicates too; `repaired` stays 0; kinds set.
+    """
 
     found: int = 0
     repaired: int = 0
@@ -110,6 +127,14 @@ class GroundingStats(_Model):
     dropped_injected: int = Field(
         default=0, description="Dropped: evidence inside an injection attempt."
     )
+    facts: ClaimStats | None = None
+    key_points: ClaimStats | None = None
+    summary: ClaimStats | None = None
+
+    def add(self, other: GroundingStats) -> None:
+        """Another chunk's fact counts added to these (per-kind counts are per document)."""
+        for name in ("found", "repaired", "dropped", "dropped_numbers", "dropped_injected"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 class Usage(_Model):
@@ -135,7 +160,7 @@ class EndpointMeta(_Model):
     context_source: str
 
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 class Metadata(_Model):
@@ -266,6 +291,104 @@ class Quote(BaseModel):
     """A grounding repair's answer: the evidence for one fact, or an empty string."""
 
     evidence: str
+
+
+# --- citing answers (prompts v2): sentence numbers instead of quotes ------------------------
+# Every list has maxItems and every string maxLength in the schema the server sees, so an
+# enforcing server cannot let a small model run on; code keeps longer strings, trims lists.
+
+MAX_SUMMARY_SENTENCES, MAX_MERGED_SENTENCES = 3, 4  # a chunk's, the merge's
+MAX_CITED = 3  # sentence numbers per claim
+MIN_NOTE_POINTS = MIN_NOTE_FACTS = 3  # asked for (minItems), never refused
+MAX_CLAIM_CHARS, MAX_STATEMENT_CHARS, MAX_NAME_CHARS = 240, 200, 40
+
+
+def _longest(chars: int) -> Any:
+    return Field(json_schema_extra={"maxLength": chars})
+
+
+def _at_most(limit: int, least: int = 0) -> tuple[Any, ...]:
+    hint = Field(max_length=limit, json_schema_extra={"minItems": least} if least else None)
+    return (_trimmed(limit), hint)
+
+
+def _as_claims(value: Any) -> Any:
+    """A bare string is a claim with no numbers but those written into it ("... [4]")."""
+    items = [value] if isinstance(value, str) else value
+    if isinstance(items, list):
+        return [{"text": v, "sentences": []} if isinstance(v, str) else v for v in items]
+    return items
+
+
+_Cited = Annotated[list[int], *_at_most(MAX_CITED)]
+_CitedNames = Annotated[
+    list[Annotated[str, _longest(MAX_NAME_CHARS)]], *_at_most(MAX_NOTE_ENTITIES)
+]
+_Category = Annotated[FactCategory, BeforeValidator(_category)]
+
+
+class CitedClaim(BaseModel):
+    """A summary sentence or key point, and the numbers of the sentences it rests on."""
+
+    text: Annotated[str, _longest(MAX_CLAIM_CHARS)]
+    sentences: _Cited
+
+
+_AsClaims = BeforeValidator(_as_claims)
+_Summary = Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_SUMMARY_SENTENCES, 1)]
+_Points = Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_NOTE_POINTS, MIN_NOTE_POINTS)]
+
+
+class CitedFact(BaseModel):
+    # Numbers first, as evidence came first in v1: pick the sentence, then say what it says.
+    sentences: _Cited
+    statement: Annotated[str, _longest(MAX_STATEMENT_CHARS)]
+    category: _Category
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_may_be_missing(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "sentences" not in value:
+            return {**value, "sentences": []}
+        return value
+
+
+class ChosenFact(BaseModel):
+    """An extractive fact: the model only picks the sentence; its text is the statement."""
+
+    sentences: _Cited
+    category: _Category
+
+
+class CitedEntities(BaseModel):
+    people: _CitedNames
+    organizations: _CitedNames
+    places: _CitedNames
+
+
+class ChunkNotesV2(BaseModel):
+    """The map step's answer for one chunk of numbered sentences."""
+
+    summary: _Summary
+    key_points: _Points
+    facts: Annotated[list[CitedFact], *_at_most(MAX_NOTE_FACTS, MIN_NOTE_FACTS)]
+    entities: CitedEntities
+
+
+class ChunkPicksV2(BaseModel):
+    """ChunkNotesV2 with extractive facts: sentences and categories only."""
+
+    summary: _Summary
+    key_points: _Points
+    facts: Annotated[list[ChosenFact], *_at_most(MAX_NOTE_FACTS, MIN_NOTE_FACTS)]
+    entities: CitedEntities
+
+
+class MergedNotesV2(BaseModel):
+    """The reduce step's answer: cited narrative only; facts are merged in code."""
+
+    summary: Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_MERGED_SENTENCES)]
+    key_points: Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_KEY_POINTS)]
 
 
 @lru_cache(maxsize=64)

@@ -121,6 +121,13 @@ def _model_options(func: F) -> F:
 @click.option(
     "--prompt", "prompt_pins", multiple=True, help="Pin a prompt version, NAME@vN; repeatable."
 )
+@click.option(
+    "--extractive-facts",
+    "extractive_facts",
+    is_flag=True,
+    default=None,
+    help="With citing prompts (v2): a fact's statement is its cited sentence, verbatim.",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option(
     "--chunk-tokens",

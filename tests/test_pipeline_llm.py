@@ -1,7 +1,9 @@
-"""The llm engine end to end, replayed from cassettes recorded against a real server.
+"""The llm engine with quoting prompts (v1), replayed from cassettes of a real server.
 
 Recorded from Qwen2.5-Coder-1.5B-Instruct on llama-cpp-python's server
-(`../shared/tools/llm-server start qwen`); see conftest.py for the re-record command.
+(`../shared/tools/llm-server start qwen`); see conftest.py for the re-record command. The
+citing prompts (v2, the default) have theirs in test_citations.py; these pin v1, which
+stays available by pinning and keeps today's behaviour.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ pytestmark = [pytest.mark.cassette, pytest.mark.vcr]
 
 BASE_URL = "http://127.0.0.1:8080/v1"
 MODEL = "qwen2.5-coder-1.5b-instruct"
+V1 = ("chunk_notes@v1", "merge@v1")
 
 
 def settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -39,6 +42,7 @@ def settings(tmp_path: Path, **overrides: object) -> Settings:
         "cache_dir": tmp_path / "cache",
         "backoff": 0.0,
         "concurrency": 2,
+        "prompts": V1,
     }
     values.update(overrides)
     return Settings.model_validate(values)
@@ -63,7 +67,7 @@ def check_provenance(result: object) -> None:
     assert meta.engine == "llm" and meta.model == MODEL
     assert meta.mode == "json_object_schema"
     assert {p.name: p.sha256 for p in meta.prompts} == {
-        name: load_prompt(name).sha256 for name in ("chunk_notes", "merge", "fact_repair")
+        name: load_prompt(f"{name}@v1").sha256 for name in ("chunk_notes", "merge", "fact_repair")
     }
     assert meta.usage is not None and meta.usage.calls >= 3
     assert meta.usage.prompt_tokens > 0 and meta.usage.completion_tokens > 0
@@ -142,7 +146,7 @@ def test_grounding_repairs_an_invented_quote(tmp_path: Path) -> None:
     async def run() -> tuple[list[str], object]:
         async with Session(settings(tmp_path, mode="json_object_schema", cache=False)) as session:
             await session.client.prepare()
-            checker = Checker(session.client, PromptSet.pinned(()).repair, same_language=True)
+            checker = Checker(session.client, PromptSet.pinned(V1).repair, same_language=True)
             facts, stats = await ground(checker, chunk, [invented, hopeless])
         return [f.evidence for f in facts], stats
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer._prompts import PromptRef
-from summarizer._schemas import EndpointMeta, Entities, Fact, GroundingStats, Usage
+from summarizer._schemas import Citation, EndpointMeta, Entities, Fact, GroundingStats, Usage
 
 if TYPE_CHECKING:
     from summarizer._cleaning import CleanedText
@@ -35,6 +35,7 @@ class EngineResult:
     facts: list[Fact]
     entities: Entities
     chunks: int
+    citations: list[Citation] = field(default_factory=list)  # of key points and summary
     run: ModelRun | None = None
     timings: dict[str, float] = field(default_factory=dict)  # the engine's own stages, ms
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from summarizer import _grounding as grounding
 from summarizer import _language as language
 from summarizer._engines.base import EngineResult
-from summarizer._schemas import ChunkNotes, Entities, Fact
+from summarizer._schemas import CitedEntities, Entities, Fact, NoteEntities
 
 _ENTITY_KINDS = ("people", "organizations", "places")
 MAX_ENTITIES = 10
@@ -31,12 +31,12 @@ def merge_facts(facts: list[Fact]) -> list[Fact]:
     return merged
 
 
-def merge_entities(notes: list[ChunkNotes], text: str) -> Entities:
+def merge_entities(found: list[NoteEntities] | list[CitedEntities], text: str) -> Entities:
     """Names the model reported, kept only when they occur in the source."""
     out: dict[str, list[str]] = {kind: [] for kind in _ENTITY_KINDS}
-    for note in notes:
+    for entities in found:
         for kind in _ENTITY_KINDS:
-            for name in getattr(note.entities, kind):
+            for name in getattr(entities, kind):
                 name = name.strip()
                 if name and name not in out[kind] and grounding.locate(name, text) is not None:
                     out[kind].append(name)
@@ -64,4 +64,5 @@ def in_script(result: EngineResult, target: str) -> EngineResult:
         key_points=[convert(p) for p in result.key_points],
         facts=[f.model_copy(update={"statement": convert(f.statement)}) for f in result.facts],
         entities=entities,
+        citations=[c.model_copy(update={"text": convert(c.text)}) for c in result.citations],
     )

@@ -1,0 +1,333 @@
+"""Citing notes (prompts v2 on): the model cites sentence numbers, code does the rest.
+
+    number the cleaned text's sentences once -> per chunk, ask for notes on its `[n]` lines
+    (keeping what a cut answer holds) -> check every fact, key point and summary sentence
+    against the sentences it cites (citations.py) -> merge the checked narrative with its
+    numbers, and check the merge again -> facts de-duplicated by span, citations with spans
+
+No re-ask is spent on evidence: a model that cannot copy a quote can still point at one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from summarizer import _facts as facts_rules
+from summarizer import _grounding as grounding
+from summarizer._engines import merging, runs
+from summarizer._engines.base import EngineResult, Progress
+from summarizer._engines.citations import Claim, Judge, Numbered
+from summarizer._engines.partial import cut_answer, salvage
+from summarizer._engines.requests import as_data, cited_merge_request, cited_notes_request
+from summarizer._engines.runs import Run, cache_key, fitting_groups, halved, in_order
+from summarizer._errors import OutputTruncated
+from summarizer._llm import Request
+from summarizer._packing import Chunk
+from summarizer._schemas import (
+    MAX_KEY_POINTS,
+    MAX_MERGED_SENTENCES,
+    ChunkNotesV2,
+    ChunkPicksV2,
+    Citation,
+    CitedClaim,
+    CitedEntities,
+    ClaimStats,
+    Fact,
+    GroundingStats,
+    MergedNotesV2,
+    SourceSpan,
+)
+from summarizer._scripts import HAN_CHAR
+from summarizer._timing import Timings
+from summarizer._tokens import estimate_tokens
+
+_SPLIT_FLOOR_CHARS = 200  # below this, a chunk whose answer is cut is not split again
+_Answer = ChunkNotesV2 | ChunkPicksV2
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """Summary sentences and key points that passed, each with its sentence numbers."""
+
+    summary: list[Claim]
+    key_points: list[Claim]
+
+
+@dataclass(frozen=True)
+class Notes:
+    """One chunk's checked notes."""
+
+    narrative: Narrative
+    facts: list[Fact]
+    entities: CitedEntities
+
+
+@dataclass
+class _Counts:
+    facts: ClaimStats = field(default_factory=ClaimStats)
+    key_points: ClaimStats = field(default_factory=ClaimStats)
+    summary: ClaimStats = field(default_factory=ClaimStats)
+
+
+def chunk_budget(run: Run, numbered: Numbered) -> int:
+    """The text budget of a chunk, less what the `[n] ` markers will add to it."""
+    model = _answer_model(run)
+    empty = cited_notes_request(
+        run.prompts.notes, "", 1, 1, run.title, run.target, extractive=run.extractive_facts
+    )
+    budget = runs.chunk_budget(run, empty, model)
+    sentences = max(1, len(numbered.spans))
+    text_tokens = max(1, estimate_tokens(numbered.text))
+    marker_tokens = estimate_tokens(f"[{sentences}] \n") * sentences
+    return max(1, budget * text_tokens // (text_tokens + marker_tokens))
+
+
+async def summarize(
+    run: Run,
+    numbered: Numbered,
+    chunks: list[Chunk],
+    progress: Progress | None,
+    timings: Timings,
+) -> EngineResult:
+    judge = Judge(numbered, run.same_language)
+    counts = _Counts()
+    single = len(chunks) == 1
+    with timings.stage("map"):
+        notes = await in_order(
+            chunks, lambda c: _notes(run, judge, c, len(chunks), counts, single), progress
+        )
+    with timings.stage("reduce"):
+        narrative = await _reduce(run, judge, [n.narrative for n in notes], counts)
+    key_texts = {grounding.fold(c.text).text for c in narrative.key_points}
+    facts = [
+        f
+        for f in merging.merge_facts([f for n in notes for f in n.facts])
+        if grounding.fold(f.statement).text not in key_texts
+    ]
+    summary = _distinct(narrative.summary or narrative.key_points[:2])  # or all were dropped
+    _record(run.grounding, counts)
+    return EngineResult(
+        summary=_joined([c.text for c in summary]),
+        key_points=[c.text for c in narrative.key_points],
+        facts=facts,
+        entities=merging.merge_entities([n.entities for n in notes], numbered.text),
+        chunks=len(chunks),
+        citations=[
+            *_citations("key_point", narrative.key_points, numbered),
+            *_citations("summary", summary, numbered),
+        ],
+    )
+
+
+def _answer_model(run: Run) -> type[_Answer]:
+    return ChunkPicksV2 if run.extractive_facts else ChunkNotesV2
+
+
+async def _notes(
+    run: Run, judge: Judge, chunk: Chunk, parts: int, counts: _Counts, final: bool
+) -> Notes:
+    """One chunk's checked notes; `final` when its narrative is the document's own."""
+    answer = await _answer(run, judge.numbered, chunk, parts)
+    if answer is None:  # cut with nothing complete in it: its halves, else nothing
+        if chunk.end - chunk.start >= _SPLIT_FLOOR_CHARS:
+            halves = halved(chunk)
+            if len(halves) >= 2:
+                done = [await _notes(run, judge, h, parts, counts, final) for h in halves]
+                return _joined_notes(done)
+        return Notes(Narrative([], []), [], CitedEntities(people=[], organizations=[], places=[]))
+    allowed = judge.numbered.within(chunk.start, chunk.end)
+    ignored = ClaimStats()  # a narrative the merge rewrites is checked again there
+    points = counts.key_points if final else ignored
+    sentences = counts.summary if final else ignored
+    narrative = Narrative(
+        summary=_passed(judge, answer.summary, allowed, sentences),
+        key_points=_passed(judge, answer.key_points, allowed, points),
+    )
+    return Notes(narrative, _facts(judge, answer, allowed, counts.facts), answer.entities)
+
+
+async def _answer(run: Run, numbered: Numbered, chunk: Chunk, parts: int) -> _Answer | None:
+    """The model's notes on a chunk (from the cache when this exact work was done), what a
+    cut answer held, or None when it held nothing whole."""
+    model = _answer_model(run)
+    request = cited_notes_request(
+        run.prompts.notes,
+        numbered.render(chunk.start, chunk.end),
+        chunk.index + 1,
+        parts,
+        run.title,
+        run.target,
+        extractive=run.extractive_facts,
+    )
+    key = cache_key(run, "notes", request, model)
+    cached = await run.session.recall(key)
+    if cached is not None:
+        return None if cached.get("cut") else model.model_validate(cached["notes"])
+    answer: _Answer | None
+    try:
+        answer = await run.client.ask(request, model)
+    except OutputTruncated as error:
+        text = cut_answer(error)
+        answer = salvage(text, model) if text else None
+    value = {"cut": True} if answer is None else {"notes": answer.model_dump()}
+    await run.session.remember(key, "notes", value)
+    return answer
+
+
+def _passed(
+    judge: Judge, claims: list[CitedClaim], allowed: range, stats: ClaimStats
+) -> list[Claim]:
+    kept: list[Claim] = []
+    for claim in claims:
+        checked = judge.claim(claim.text, claim.sentences, allowed, stats)
+        if checked is not None and checked.text not in (c.text for c in kept):
+            kept.append(checked)
+    return kept
+
+
+def _facts(judge: Judge, answer: _Answer, allowed: range, stats: ClaimStats) -> list[Fact]:
+    facts = []
+    for note in answer.facts:
+        statement = getattr(note, "statement", None)
+        if statement is None:  # extractive: the sentence is the statement
+            claim = judge.pick(note.sentences, allowed, stats)
+            numbers = claim.sentences if claim else ()
+        else:
+            claim = judge.claim(statement, note.sentences, allowed, stats)
+            numbers = judge.narrowest(claim) if claim else ()
+        if claim is None:
+            continue
+        start, end = judge.numbered.cover(numbers)
+        evidence = judge.numbered.text[start:end]
+        category = facts_rules.categorize(claim.text) or note.category
+        facts.append(
+            Fact(statement=claim.text, category=category, evidence=evidence, start=start, end=end)
+        )
+    return facts
+
+
+def _joined_notes(done: list[Notes]) -> Notes:
+    entities = {
+        kind: list(dict.fromkeys(x for n in done for x in getattr(n.entities, kind)))
+        for kind in ("people", "organizations", "places")
+    }
+    return Notes(
+        Narrative(
+            [c for n in done for c in n.narrative.summary],
+            [c for n in done for c in n.narrative.key_points],
+        ),
+        [f for n in done for f in n.facts],
+        CitedEntities.model_validate(entities),
+    )
+
+
+async def _reduce(
+    run: Run, judge: Judge, narratives: list[Narrative], counts: _Counts
+) -> Narrative:
+    """One narrative from many, merging in rounds while they do not fit one request."""
+    if len(narratives) == 1:
+        return narratives[0]
+
+    def request(group: list[Narrative]) -> Request:
+        return cited_merge_request(run.prompts.merge, [_as_data(n) for n in group], run.target)
+
+    level = narratives
+    while True:
+        groups = fitting_groups(run, level, request, MergedNotesV2)
+        final = len(groups) == 1
+        level = [
+            await _merge(run, judge, group, counts if final else _Counts()) for group in groups
+        ]
+        if final:
+            return level[0]
+
+
+async def _merge(run: Run, judge: Judge, group: list[Narrative], counts: _Counts) -> Narrative:
+    request = cited_merge_request(run.prompts.merge, [_as_data(n) for n in group], run.target)
+    key = cache_key(run, "merge", request, MergedNotesV2)
+    cached = await run.session.recall(key)
+    if cached is not None:
+        merged = MergedNotesV2.model_validate(cached)
+    else:
+        try:
+            merged = await run.client.ask(request, MergedNotesV2)
+        except OutputTruncated as error:
+            text = cut_answer(error)
+            merged = (salvage(text, MergedNotesV2) if text else None) or MergedNotesV2(
+                summary=[], key_points=[]
+            )
+        await run.session.remember(key, "merge", merged.model_dump())
+    everything = judge.numbered.everything
+    narrative = Narrative(
+        summary=_passed(judge, merged.summary, everything, counts.summary),
+        key_points=_passed(judge, merged.key_points, everything, counts.key_points),
+    )
+    if not narrative.summary and not narrative.key_points:  # nothing survived: keep the parts'
+        return Narrative(
+            [c for n in group for c in n.summary][:MAX_MERGED_SENTENCES],
+            [c for n in group for c in n.key_points][:MAX_KEY_POINTS],
+        )
+    return narrative
+
+
+def _as_data(narrative: Narrative) -> Narrative:
+    """Claims as the merge prompt shows them: a claim cannot close the <notes> tag."""
+    return Narrative(
+        [Claim(as_data(c.text), c.sentences) for c in narrative.summary],
+        [Claim(as_data(c.text), c.sentences) for c in narrative.key_points],
+    )
+
+
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """A merge that repeats a sentence (seen: a headline twice) says it once."""
+    kept: dict[str, Claim] = {}
+    for claim in claims:
+        kept.setdefault(grounding.fold(claim.text).text, claim)
+    return list(kept.values())
+
+
+def _joined(sentences: list[str]) -> str:
+    """Each sentence ended; Chinese sentences run on, others are separated by a space."""
+    out = ""
+    for sentence in sentences:
+        sentence = sentence.rstrip("；;，,、：: ")
+        if not sentence:
+            continue
+        if out and not (_chinese(out[-1]) and _chinese(sentence[0])):
+            out += " "
+        out += sentence
+        if sentence[-1] not in _ENDS:
+            out += "。" if HAN_CHAR.search(sentence) else "."
+    return out
+
+
+_ENDS = "。！？.!?…”」』\"'"
+
+
+def _chinese(ch: str) -> bool:
+    return ch in "。！？；，、：“”「」『』（）《》〈〉【】" or bool(HAN_CHAR.match(ch))
+
+
+def _citations(kind: str, claims: list[Claim], numbered: Numbered) -> list[Citation]:
+    return [
+        Citation(
+            kind=kind,  # type: ignore[arg-type]
+            index=i,
+            text=claim.text,
+            sentences=list(claim.sentences),
+            spans=[
+                SourceSpan(start=numbered.spans[n - 1].start, end=numbered.spans[n - 1].end)
+                for n in claim.sentences
+            ],
+        )
+        for i, claim in enumerate(claims)
+    ]
+
+
+def _record(stats: GroundingStats, counts: _Counts) -> None:
+    """The per-kind counts, and the facts' in the fields v1 results had."""
+    stats.facts, stats.key_points, stats.summary = counts.facts, counts.key_points, counts.summary
+    stats.found = counts.facts.supported + counts.facts.moved
+    stats.dropped = counts.facts.dropped
+    stats.dropped_numbers = counts.facts.dropped_numbers
+    stats.dropped_injected = counts.facts.dropped_injected
