@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from summarizer._errors import ConfigError
-from summarizer._formats import json, markdown, panel
+from summarizer._formats import html, json, markdown, panel
 from summarizer._formats.base import Format
 
 FORMATS: dict[str, Format] = {
@@ -18,6 +18,7 @@ FORMATS: dict[str, Format] = {
         json.FORMAT,
         json.LINES,
         markdown.FORMAT,
+        html.FORMAT,
     )
 }
 
