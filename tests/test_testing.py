@@ -66,7 +66,7 @@ def test_record_once_replay_offline_and_fail_by_name_on_a_changed_prompt(
     with serve(well_behaved) as server:
         url = server.base_url.replace("://", f"://user:{PASSWORD}@")
         user_project(pytester, url)
-        recorded = pytester.runpytest_subprocess("-p", "summarizer.testing", "--summarizer-record")
+        recorded = pytester.runpytest_subprocess("--summarizer-record")
         recorded.assert_outcomes(passed=3)
         calls = server.stats.requests
     assert calls >= 2
@@ -81,12 +81,12 @@ def test_record_once_replay_offline_and_fail_by_name_on_a_changed_prompt(
     assert API_KEY not in text and "authorization" not in text.lower()
     assert "$120,000" in text and "\\u" not in text, "UTF-8 YAML"
 
-    replayed = pytester.runpytest_subprocess("-p", "summarizer.testing")  # the server is gone
+    replayed = pytester.runpytest_subprocess()  # the server is gone
     replayed.assert_outcomes(passed=3)
 
     assert "x-summarizer-prompt:\n      - chunk_notes@v" in text
     cassette.write_text(text.replace("- chunk_notes@v", "- chunk_notes@v0-old-"), encoding="utf-8")
-    changed = pytester.runpytest_subprocess("-p", "summarizer.testing", "-k", "test_note")
+    changed = pytester.runpytest_subprocess("-k", "test_note")
     changed.assert_outcomes(failed=1, deselected=2)
     changed.stdout.fnmatch_lines(
         [
@@ -102,7 +102,7 @@ def test_without_a_cassette_replay_refuses_to_call_out(
 ) -> None:
     with serve(well_behaved) as server:
         user_project(pytester, server.base_url)
-        result = pytester.runpytest_subprocess("-p", "summarizer.testing", "-k", "test_note")
+        result = pytester.runpytest_subprocess("-k", "test_note")
         calls = server.stats.requests
     assert calls == 0, "record mode none: nothing reaches the endpoint"
     result.assert_outcomes(failed=1, deselected=2)
