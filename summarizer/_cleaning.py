@@ -990,8 +990,16 @@ class _Copies:
     def cut(self) -> dict[int, int]:
         """The lines that are cut copies: their ends by their starts."""
         cut = {}
+        folded: dict[tuple[int, int], str] = {}  # a line is in many pairs: fold it once
+
+        def fold(start: int, end: int) -> str:
+            key = (start, end)
+            if key not in folded:
+                folded[key] = _FOLD.sub("", self.full[start:end]).casefold()
+            return folded[key]
+
         for earlier, later in self.pairs:
-            copy = _which_is_cut(self.full, earlier, later)
+            copy = _which_is_cut(self.full, earlier, later, fold)
             if copy is not None:
                 start, end, _ = (earlier, later)[copy]
                 cut[start] = end
@@ -999,7 +1007,10 @@ class _Copies:
 
 
 def _which_is_cut(
-    full: str, earlier: tuple[int, int, int], later: tuple[int, int, int]
+    full: str,
+    earlier: tuple[int, int, int],
+    later: tuple[int, int, int],
+    fold: Callable[[int, int], str],
 ) -> int | None:
     """0 when `earlier` (start, end, body) is a cut copy of `later`, 1 when `later` is
     one of `earlier`, None when neither: of two equal lines the later is the copy, unless
@@ -1009,8 +1020,8 @@ def _which_is_cut(
     labelled = earlier[2] > earlier[0] and later[2] == later[0]  # `摘要：` on the earlier
     if full[earlier[2] : earlier[1]] == full[later[2] : later[1]]:
         return 0 if labelled else 1
-    first = _FOLD.sub("", full[earlier[2] : earlier[1]]).casefold()
-    second = _FOLD.sub("", full[later[2] : later[1]]).casefold()
+    first = fold(earlier[2], earlier[1])
+    second = fold(later[2], later[1])
     shorter, longer = (first, second) if len(first) < len(second) else (second, first)
     if len(shorter) < _REPEAT_MIN:
         return None

@@ -1,7 +1,7 @@
 """Record your tests' model calls once, replay them offline after: a pytest plugin.
 
-Install the `testing` extra and pytest loads it (entry point `summarizer.testing`); before
-that, name it: `pytest -p summarizer.testing`. In a test::
+pytest loads it through the package's `pytest11` entry point (the `testing` extra brings
+vcrpy); do not also pass `-p summarizer.testing`, which would register it twice. In a test::
 
     def test_digest(summarizer_client):  # a Summarizer wired to this test's cassette
         assert summarizer_client.summarize("tests/data/note.txt").facts

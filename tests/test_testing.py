@@ -58,6 +58,8 @@ def endpoint_env(monkeypatch: pytest.MonkeyPatch) -> None:
     cannot pass a structured-output probe)."""
     monkeypatch.setenv("SUMMARIZER_API_KEY", API_KEY)
     monkeypatch.setenv("SUMMARIZER_MODE", "json_object")
+    # The sessions run in a temporary folder: they import this tree, whatever is installed.
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
 
 
 def test_record_once_replay_offline_and_fail_by_name_on_a_changed_prompt(
