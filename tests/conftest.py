@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rich.console import Console
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +88,9 @@ def _hermetic_settings(
             monkeypatch.delenv(name)
     monkeypatch.setenv("SUMMARIZER_CONFIG", str(tmp_path_factory.getbasetemp() / "no-config.toml"))
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """The CLI in-process; `_hermetic_settings` keeps the machine's settings out of it."""
+    return CliRunner()

@@ -15,23 +15,6 @@ from .conftest import EXAMPLES
 ZH = EXAMPLES / "zh_hans_county_news.txt"
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    # No model and no user config may leak in from the machine running the tests.
-    for name in (
-        "SUMMARIZER_BASE_URL",
-        "SUMMARIZER_MODEL",
-        "SUMMARIZER_API_KEY",
-        "OPENAI_BASE_URL",
-        "OPENAI_API_KEY",
-        "SUMMARIZER_ENGINE",
-        "SUMMARIZER_PROFILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SUMMARIZER_CONFIG", str(tmp_path / "no-config.toml"))
-    return CliRunner()
-
-
 def test_rich_panel_by_default(runner: CliRunner) -> None:
     result = runner.invoke(main, ["summarize", str(ZH)])
     assert result.exit_code == 0, result.output

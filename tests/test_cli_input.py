@@ -18,23 +18,6 @@ EN = "The council approved a $48.6 million budget on March 3, 2026, by a vote of
 SUPPORTED = "summarizer reads .txt, .md, .html and .pdf"
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    # No model and no user config may leak in from the machine running the tests.
-    for name in (
-        "SUMMARIZER_BASE_URL",
-        "SUMMARIZER_MODEL",
-        "SUMMARIZER_API_KEY",
-        "OPENAI_BASE_URL",
-        "OPENAI_API_KEY",
-        "SUMMARIZER_ENGINE",
-        "SUMMARIZER_PROFILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SUMMARIZER_CONFIG", str(tmp_path / "no-config.toml"))
-    return CliRunner()
-
-
 def summarize_json(runner: CliRunner, path: Path) -> dict[str, object]:
     result = runner.invoke(main, ["summarize", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
