@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from summarizer import _documents as documents
 from summarizer import _engines as engines
@@ -45,14 +46,23 @@ class LocalExecutor:
 
 
 async def summarize_item(
-    item: Item, session: Session, done: set[RecordKey], turns: asyncio.Lock | None = None
+    item: Item,
+    session: Session,
+    done: set[RecordKey],
+    turns: asyncio.Lock | None = None,
+    *,
+    load: Callable[[], documents.Document] | None = None,
 ) -> Outcome:
-    """One document's record, or Skipped when `--resume` finds it done."""
+    """One document's record, or Skipped when `--resume` finds it done.
+
+    `load` reads the document (default: the file `item.source` names); a table row's
+    text comes this way too, so every backend makes records, and failures, alike.
+    """
     digest: str | None = None
     try:
         timings = Timings()
         with timings.stage("load"):
-            document = await asyncio.to_thread(documents.load, item.source)
+            document = await asyncio.to_thread(load or partial(documents.load, item.source))
         digest = document.sha256
         if (os.path.normpath(item.source), digest) in done:
             return Skipped(item.source)

@@ -3,7 +3,7 @@
 Documents run as Ray Data work over a fixed pool of actors (`map_batches` with an actor
 class). Each actor holds one `Session` for its life, on an event loop of its own, and
 summarizes the rows of each batch concurrently: a file with the local executor's
-`summarize_item`, a table row with `summarize_row`. Ray restarts an actor that dies and
+`summarize_item`, a table row with `summarize_item` loading its text. Ray restarts an actor that dies and
 retries its batch (`max_restarts`, `max_task_retries`: Ray Data's defaults); records stream back to the driver,
 which hands each to `emit` once per (path, hash), so a retried document is written once.
 
@@ -27,6 +27,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -34,16 +35,14 @@ from pydantic import TypeAdapter
 from summarizer import _documents as documents
 from summarizer import _engines as engines
 from summarizer._config import Settings
-from summarizer._errors import ConfigError, DocumentError, SummarizerError
+from summarizer._errors import ConfigError
 from summarizer._executors.base import Emit, Outcome, Skipped
 from summarizer._executors.local import summarize_item
 from summarizer._inputs import Item
-from summarizer._pipeline import summarize_document
 from summarizer._redaction import safe_url
 from summarizer._schemas import Failure, Record
 from summarizer._session import Session, endpoints
 from summarizer._sinks import RecordKey, record_key
-from summarizer._timing import Timings
 
 try:
     import pyarrow as pa  # type: ignore[import-untyped]
@@ -261,33 +260,14 @@ class _Worker:
         if row["kind"] == "file":
             item = Item(row["source"])
             return await summarize_item(item, self._session, self._done, self._turns)
-        return await summarize_row(
-            row["source"], row["text"], self._session, self._done, self._turns
+        text: str = row["text"]
+        load = partial(documents.parse, text.encode("utf-8"), row["source"])
+        return await summarize_item(
+            Item(row["source"]), self._session, self._done, self._turns, load=load
         )
 
     def _on_loop(self, work: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout)
-
-
-async def summarize_row(
-    source: str, text: str, session: Session, done: set[RecordKey], turns: asyncio.Lock
-) -> Outcome:
-    """A table row's record, made as `summarize_item` makes a file's: the text is the document."""
-    digest: str | None = None
-    try:
-        timings = Timings()
-        with timings.stage("load"):
-            document = await asyncio.to_thread(documents.parse, text.encode("utf-8"), source)
-        digest = document.sha256
-        if (os.path.normpath(source), digest) in done:
-            return Skipped(source)
-        return await summarize_document(document, session, timings=timings, turns=turns)
-    except SummarizerError as e:
-        message = str(e) if isinstance(e, DocumentError) else f"{source}: {e}"
-        return Failure(source=source, error=session.redact(message), sha256=digest)
-    except Exception as e:  # a bug in one document must not end the batch
-        message = f"{source}: internal error: {type(e).__name__}: {e}"
-        return Failure(source=source, error=session.redact(message), sha256=digest)
 
 
 class _Lease:

@@ -40,7 +40,6 @@ class Mode(StrEnum):
 
 
 PROBE_ORDER = (Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA, Mode.TOOLS, Mode.JSON_OBJECT)
-ENFORCED = frozenset({Mode.OLLAMA_FORMAT, Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA})
 
 
 def response_format(
