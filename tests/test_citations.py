@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from summarizer import Settings, summarize
+from summarizer._answers import ChunkNotesV2, MergedNotesV2
 from summarizer._cleaning import clean
 from summarizer._documents import load
 from summarizer._engines.citations import Judge, Numbered, parts
@@ -22,7 +23,7 @@ from summarizer._engines.partial import salvage
 from summarizer._engines.requests import DEFAULT_NOTES, PromptSet
 from summarizer._errors import PromptError
 from summarizer._language import chinese_script
-from summarizer._schemas import ChunkNotesV2, ClaimStats, DocumentSummary, MergedNotesV2
+from summarizer._schemas import ClaimStats, DocumentSummary
 from summarizer._support import Verdict, flips, numbers_supported, quantities, verdict
 
 from .conftest import EXAMPLES

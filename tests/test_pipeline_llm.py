@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import Settings, summarize
+from summarizer._answers import NoteFact
 from summarizer._cleaning import clean
 from summarizer._documents import load
 from summarizer._engines.evidence import Checker, ground
@@ -22,7 +23,6 @@ from summarizer._engines.requests import PromptSet
 from summarizer._language import chinese_script
 from summarizer._llm import Mode
 from summarizer._packing import Chunk
-from summarizer._schemas import NoteFact
 from summarizer._session import Session
 
 from .conftest import EXAMPLES

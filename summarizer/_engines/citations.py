@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from summarizer import _grounding as grounding
 from summarizer import _support as support
-from summarizer._schemas import MAX_CITED, ClaimStats
+from summarizer._answers import MAX_CITED
+from summarizer._schemas import ClaimStats
 from summarizer._sentences import Span, split_sentences
 
 NEIGHBOURS = 2

@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 
 from summarizer import _facts as facts_rules
 from summarizer import _grounding as grounding
+from summarizer._answers import (
+    MAX_KEY_POINTS,
+    MAX_MERGED_SENTENCES,
+    ChunkNotesV2,
+    ChunkPicksV2,
+    CitedClaim,
+    CitedEntities,
+    MergedNotesV2,
+)
 from summarizer._engines import merging, runs
 from summarizer._engines.base import EngineResult, Progress
 from summarizer._engines.citations import Claim, Judge, Numbered
@@ -24,17 +33,10 @@ from summarizer._errors import OutputTruncated
 from summarizer._llm import Request
 from summarizer._packing import Chunk
 from summarizer._schemas import (
-    MAX_KEY_POINTS,
-    MAX_MERGED_SENTENCES,
-    ChunkNotesV2,
-    ChunkPicksV2,
     Citation,
-    CitedClaim,
-    CitedEntities,
     ClaimStats,
     Fact,
     GroundingStats,
-    MergedNotesV2,
     SourceSpan,
 )
 from summarizer._scripts import HAN_CHAR

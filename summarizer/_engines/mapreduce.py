@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from summarizer._answers import ChunkNotes, MergedNotes
 from summarizer._engines import citing, merging
 from summarizer._engines.base import EngineResult, ModelRun, Progress
 from summarizer._engines.citations import Numbered
@@ -31,7 +32,7 @@ from summarizer._engines.runs import (
 )
 from summarizer._errors import OutputTruncated
 from summarizer._packing import Chunk, chunk_text
-from summarizer._schemas import ChunkNotes, Fact, GroundingStats, MergedNotes
+from summarizer._schemas import Fact, GroundingStats
 from summarizer._timing import Timings
 
 if TYPE_CHECKING:

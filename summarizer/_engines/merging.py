@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from summarizer import _grounding as grounding
 from summarizer import _language as language
+from summarizer._answers import CitedEntities, NoteEntities
 from summarizer._engines.base import EngineResult
-from summarizer._schemas import CitedEntities, Entities, Fact, NoteEntities
+from summarizer._schemas import Entities, Fact
 
 _ENTITY_KINDS = ("people", "organizations", "places")
 MAX_ENTITIES = 10

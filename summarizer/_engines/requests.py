@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer import _prompts as prompts
-from summarizer._errors import PromptError
-from summarizer._llm import Request
-from summarizer._schemas import (
+from summarizer._answers import (
     MAX_CITED,
     MAX_KEY_POINTS,
     MAX_MERGED_SENTENCES,
@@ -27,6 +25,8 @@ from summarizer._schemas import (
     MIN_NOTE_FACTS,
     MIN_NOTE_POINTS,
 )
+from summarizer._errors import PromptError
+from summarizer._llm import Request
 
 CITING = 2  # the first version of chunk_notes and merge that cites sentence numbers
 # The notes and merge used when neither is pinned. Quoting (v1) until citing (v2) wins on the

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
+from summarizer._answers import json_schema
 from summarizer._cache import key
 from summarizer._engines.base import Progress
 from summarizer._engines.evidence import Checker
@@ -20,7 +21,7 @@ from summarizer._engines.requests import PromptSet
 from summarizer._errors import ContextOverflow
 from summarizer._llm import Client, Request
 from summarizer._packing import Chunk, chunk_text
-from summarizer._schemas import GroundingStats, json_schema
+from summarizer._schemas import GroundingStats
 
 if TYPE_CHECKING:
     from summarizer._session import Session

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from summarizer import _prompts as prompts
+from summarizer._answers import json_schema
 from summarizer._cache import key
 from summarizer._config import Settings
 from summarizer._engines.requests import as_data
@@ -23,7 +24,7 @@ from summarizer._errors import ModelError
 from summarizer._eval.claims import Claim
 from summarizer._eval.metrics import JudgeTally
 from summarizer._llm import Client, Request
-from summarizer._schemas import Usage, json_schema
+from summarizer._schemas import Usage
 from summarizer._session import Session
 
 PROMPT = "judge@v1"

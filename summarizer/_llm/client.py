@@ -26,6 +26,7 @@ from instructor.v2.core.retry import retry_async_v2
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
+from summarizer._answers import json_schema
 from summarizer._cache import Cache, key
 from summarizer._errors import (
     ContextOverflow,
@@ -47,7 +48,7 @@ from summarizer._llm.policy import Policy
 from summarizer._llm.replies import strip_reasoning
 from summarizer._llm.usage import Meter
 from summarizer._redaction import Redactor, safe_url
-from summarizer._schemas import EndpointMeta, Usage, json_schema
+from summarizer._schemas import EndpointMeta, Usage
 from summarizer._tokens import estimate_tokens
 
 T = TypeVar("T", bound=BaseModel)

@@ -25,9 +25,9 @@ from instructor.v2.core.registry import mode_registry
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
+from summarizer._answers import json_schema
 from summarizer._llm.failures import EmptyAnswer, StatusError
 from summarizer._redaction import PLACEHOLDER_KEY
-from summarizer._schemas import json_schema
 
 
 class Mode(StrEnum):
