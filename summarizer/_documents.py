@@ -1,10 +1,11 @@
-"""Loading: turn a path (or stdin) into decoded text before anything else looks at it.
+"""Loading: turn a path, a URL (or stdin) into decoded text before anything else looks at it.
 
 Formats are sniffed from the bytes first and the file name second, so a PDF saved as
 `.txt`, or HTML piped through stdin, still takes the right road, and a Word file or an
 image is refused by name instead of being "summarized" as text. Encodings are detected
 with charset-normalizer after the BOMs and UTF-8 have had their say, which keeps a
-GB18030 or Big5 copy of a document equal to its UTF-8 original.
+GB18030 or Big5 copy of a document equal to its UTF-8 original. A page fetched by URL
+(`_fetch`) takes the same road, its server's charset tried before the detector.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Literal, NamedTuple
 
+from summarizer import _fetch as fetching
 from summarizer._errors import (
     BinaryDocument,
     DocumentNotFound,
@@ -134,6 +136,8 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     sha256: str = ""
     replaced_bytes: int = 0  # invalid UTF-8 bytes read as U+FFFD: see `decode`
+    url: str | None = None  # a fetched page's URL as given, and after redirects
+    final_url: str | None = None
 
 
 class Decoded(NamedTuple):
@@ -145,11 +149,15 @@ class Decoded(NamedTuple):
 def load(
     source: str | Path, *, stdin: BinaryIO | None = None, max_bytes: int = MAX_BYTES
 ) -> Document:
-    """Read and decode one document; `-` reads standard input.
+    """Read and decode one document; `-` reads standard input, a URL is fetched.
 
     Inputs over `max_bytes` are refused before they are read, so memory stays bounded.
     """
     name = str(source)
+    if fetching.is_url(name):
+        fetched = fetching.fetch(name, max_bytes=max_bytes)
+        page = parse(fetched.data, fetched.url, suffix=fetched.suffix, charset=fetched.charset)
+        return replace(page, url=fetched.url, final_url=fetched.final_url)
     if name == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
         try:
@@ -187,8 +195,9 @@ def load(
     return parse(data, name, suffix=path.suffix.lower())
 
 
-def parse(data: bytes, source: str, *, suffix: str = "") -> Document:
-    """Decode bytes already in memory; `suffix` is a hint, the bytes decide first."""
+def parse(data: bytes, source: str, *, suffix: str = "", charset: str | None = None) -> Document:
+    """Decode bytes already in memory; `suffix` and `charset` (a server's) are hints, the
+    bytes decide first."""
     if not data.strip():
         raise EmptyDocument(source, "file is empty" if not data else "file holds only whitespace")
     digest = hashlib.sha256(data).hexdigest()
@@ -197,7 +206,7 @@ def parse(data: bytes, source: str, *, suffix: str = "") -> Document:
         return replace(_load_pdf(data, source), sha256=digest)
     if kind := unsupported_kind(data):
         raise UnsupportedFormat(source, f"binary file, {kind}; summarizer reads {SUPPORTED}")
-    text, encoding, replaced = decode(data, source)
+    text, encoding, replaced = decode(data, source, charset)
     if not text.strip():
         raise EmptyDocument(source, "file holds only whitespace")
     if fmt == "html":
@@ -246,8 +255,13 @@ def _zip_names(data: bytes) -> list[str]:
         return []
 
 
-def decode(data: bytes, source: str) -> Decoded:
-    """The text, the encoding it was decoded from, and how many bad bytes were replaced."""
+def decode(data: bytes, source: str, declared: str | None = None) -> Decoded:
+    """The text, the encoding it was decoded from, and how many bad bytes were replaced.
+
+    A `declared` charset (a server's) is believed when the bytes are not plain UTF-8 and
+    decode in it cleanly: a short GBK page is where the detector guesses worst, and a
+    server's ISO-8859-1 default on a UTF-8 page is wrong.
+    """
     if data.startswith(codecs.BOM_UTF8):
         utf8 = _utf8(data[len(codecs.BOM_UTF8) :])
         if utf8 is None:
@@ -260,6 +274,10 @@ def decode(data: bytes, source: str) -> Decoded:
             except UnicodeDecodeError as e:
                 raise BinaryDocument(source, f"bytes are not valid {encoding}") from e
     utf8 = _utf8(data)
+    if utf8 is not None and not utf8.replaced_bytes and _looks_like_text(utf8.text):
+        return utf8
+    if declared is not None and (as_declared := _as_declared(data, declared)) is not None:
+        return as_declared
     if utf8 is not None and _looks_like_text(utf8.text):
         return utf8
     import charset_normalizer
@@ -297,6 +315,15 @@ def _utf8(data: bytes) -> Decoded | None:
     if multibyte < bad:
         return None
     return Decoded(data.decode("utf-8", "replace"), "utf-8", bad)
+
+
+def _as_declared(data: bytes, charset: str) -> Decoded | None:
+    try:
+        encoding = _widen(codecs.lookup(charset).name)
+        text = data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return Decoded(text, encoding) if _looks_like_text(text) else None
 
 
 def _widen(encoding: str) -> str:

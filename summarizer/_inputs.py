@@ -1,9 +1,12 @@
-"""What the user named: files, folders (walked for supported suffixes) and globs, each once.
+"""What the user named: files, folders (walked for supported suffixes), globs and URLs, each
+once.
 
 Folders are walked without following symlinked folders, so a symlink loop cannot trap the
 walk. A name that finds nothing (an empty folder, a glob with no match) is a usage error
 before any work starts, and so is an input that is also the output, however it is reached:
-named directly, through a link, or found by walking a folder.
+named directly, through a link, or found by walking a folder. A URL is taken as it is:
+never globbed, never a path, never the output; it is fetched when its document is loaded,
+so a URL that fails is that document's failure record, not the batch's end.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarizer import _documents as documents
+from summarizer import _fetch as fetching
 from summarizer._errors import ConfigError, DocumentNotFound
 
 _GLOB_CHARS = set("*?[")
@@ -22,9 +26,26 @@ _GLOB_CHARS = set("*?[")
 
 @dataclass(frozen=True)
 class Item:
-    """One document to summarize, by the name the record will carry."""
+    """One document to summarize, by the name the record will carry.
+
+    A URL's `source` is shown without its secrets (`shown_url`), so the records, errors and
+    progress that carry the name never hold a password; `url` keeps them for the fetch.
+    """
 
     source: str
+    url: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def named(cls, source: str) -> Item:
+        if not fetching.is_url(source):
+            return cls(source)
+        shown = fetching.shown_url(source)
+        return cls(shown, url=None if shown == source else source)
+
+    @property
+    def location(self) -> str:
+        """What loading reads: the URL with its credentials, else the source."""
+        return self.url or self.source
 
 
 def expand(inputs: Iterable[str | Item], *, outputs: Iterable[Path] = ()) -> list[Item]:
@@ -37,14 +58,16 @@ def expand(inputs: Iterable[str | Item], *, outputs: Iterable[Path] = ()) -> lis
     items: list[Item] = []
     seen: set[str] = set()
     for raw in inputs:
-        for source in [raw.source] if isinstance(raw, Item) else _named(raw):
-            name = source if source == documents.STDIN else os.path.realpath(source)
+        for item in [raw] if isinstance(raw, Item) else map(Item.named, _named(raw)):
+            source = item.source
+            local = source != documents.STDIN and not fetching.is_url(source)
+            name = os.path.realpath(source) if local else source
             if name in seen:
                 continue
-            if source != documents.STDIN and (ident := _identity(Path(source))) in guarded:
+            if local and (ident := _identity(Path(source))) in guarded:
                 raise ConfigError(overwrites_input(guarded[ident], source))
             seen.add(name)
-            items.append(Item(source))
+            items.append(item)
     return items
 
 
@@ -56,7 +79,7 @@ def overwrites_input(output: Path, source: str) -> str:
 
 def _named(raw: str) -> list[str]:
     path = Path(raw)
-    if raw == documents.STDIN:
+    if raw == documents.STDIN or fetching.is_url(raw):
         return [raw]
     if path.is_dir():
         found = _walk(path)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -16,6 +17,8 @@ from summarizer._errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
+
+from .pages import Page, closed_port, redirect, serve
 
 ZH_HANS = (
     "青岚县今年投入资金2.3亿元，建成32个服务站，覆盖率达到92%。\n村民说：“现在寄快递方便多了。”\n"
@@ -425,3 +428,49 @@ def test_a_pdf_keeps_a_real_metadata_title(tmp_path: Path) -> None:
 )
 def test_pdf_title_from_the_text(text: str, title: str | None) -> None:
     assert documents.pdf_title("test", text, "report.pdf") == title
+
+
+# --- a server's charset, and documents named by URL ------------------------------------------
+
+NOTE_ZH = "村民说：现在寄快递方便多了。"  # in GBK, too short for the detector: it says cp949
+
+
+@pytest.mark.parametrize(
+    ("data", "declared", "text", "encoding"),
+    [
+        (NOTE_ZH.encode("gbk"), "GBK", NOTE_ZH, "gb18030"),
+        ("村民說：現在寄快遞方便多了。".encode("big5"), "big5", "寄快遞", "big5hkscs"),
+        (NOTE_ZH.encode(), "iso-8859-1", NOTE_ZH, "utf-8"),  # a server's default, wrong
+        (b"caf\xe9 " * 3 + ZH_HANS.encode(), "utf-8", "caf\ufffd", "utf-8"),  # damaged, kept
+        (NOTE_ZH.encode("gbk"), "no-such-charset", "", "cp949"),  # an unknown name: detected
+        (NOTE_ZH.encode("gbk"), "utf-16", "", "cp949"),  # no text in what it declares
+    ],
+)
+def test_a_declared_charset_is_believed_only_where_it_fits(
+    data: bytes, declared: str, text: str, encoding: str
+) -> None:
+    decoded = documents.decode(data, "page", declared)
+    assert decoded.encoding == encoding and text in decoded.text
+
+
+def test_a_url_is_fetched_then_decoded_as_a_file_is() -> None:
+    pages = {
+        "/a": redirect("/b.md"),
+        "/b.md": Page(("# 寄快递\n\n" + NOTE_ZH).encode("gbk"), "text/plain; charset=gbk"),
+    }
+    with serve(pages) as site:
+        doc = documents.load(f"{site.base}/a")
+    assert (doc.format, doc.encoding, doc.title) == ("markdown", "gb18030", "寄快递")
+    assert doc.source == doc.url == f"{site.base}/a" and doc.final_url == f"{site.base}/b.md"
+    assert doc.sha256 == hashlib.sha256(pages["/b.md"].body).hexdigest()
+
+
+def test_a_url_that_is_a_folder_name_is_still_a_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    host = f"127.0.0.1:{closed_port()}"
+    (tmp_path / "http:" / host).mkdir(parents=True)  # what the URL reads as a path
+    with pytest.raises(UnreadableDocument, match="cannot fetch") as caught:
+        documents.load(f"http://{host}/")
+    assert caught.value.exit_code == 1
