@@ -3,8 +3,10 @@
 It runs when no model is configured, so the main job works on a fresh machine with no
 network. Sentences are ranked by centrality in a similarity graph (TextRank) over
 character bigrams for Chinese and content words for English, with a prior that favours
-early sentences, as news puts its lede first. Facts (`_facts`) and entities (`_entities`)
-come from rules. Everything is deterministic: same text, same result.
+early sentences, as news puts its lede first. Sentences are ranked from where their prose
+starts (`_prose`: no dateline, list marker or heading line), and citations and spam titles
+are never ranked. Facts (`_facts`) and entities (`_entities`) come from rules. Everything
+is deterministic: same text, same result.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import TYPE_CHECKING
 
 from summarizer._engines.base import EngineResult, Progress
 from summarizer._entities import extract_entities
-from summarizer._facts import HAN_RUN, extract_facts, is_candidate
+from summarizer._facts import categorize, extract_facts
 from summarizer._language import is_chinese
-from summarizer._schemas import Entities, Fact
+from summarizer._prose import HAN_RUN, is_candidate, is_prose, prose_start
+from summarizer._schemas import Entities, Fact, FactCategory
 from summarizer._sentences import Span, split_sentences
 
 if TYPE_CHECKING:
@@ -44,19 +47,29 @@ class Extract:
 
 
 def summarize(text: str, language: str) -> Extract:
-    """Summarize cleaned text; `language` is a tag from `summarizer._language.detect`."""
+    """Summarize cleaned text; `language` is a tag from `summarizer._language.detect`.
+
+    Sentences are ranked by centrality, the lede favoured, times `_weight`: sentences that
+    report something measured, dated or decided come first. Key points are the sentences
+    the summary left, except that a vote's tally always leads them, even when the summary
+    has it too: it is the outcome of the story, and key points are read on their own.
+    """
     zh = is_chinese(language)
-    sentences = split_sentences(text)
-    features = [_features(text[s.start : s.end], zh) for s in sentences]
-    scores = _rank(features)
-    candidates = [i for i, s in enumerate(sentences) if is_candidate(text[s.start : s.end], zh)]
-    if len(candidates) < 3:
-        candidates = [i for i, s in enumerate(sentences) if i > 0 or len(sentences) == 1]
+    sentences = _prose_spans(text, split_sentences(text))
+    bodies = [text[s.start : s.end] for s in sentences]
+    categories = [categorize(body) for body in bodies]
+    features = [_features(body, zh) for body in bodies]
+    centrality = _rank(features)
+    weights = [_weight(body, c) for body, c in zip(bodies, categories, strict=True)]
+    scores = [score * w for score, w in zip(centrality, weights, strict=True)]
+    candidates = _candidates(bodies, categories, zh)
     ranked = sorted(candidates, key=lambda i: (-scores[i], i))
     summary_ids = _pick_summary(text, sentences, ranked, zh)
-    rest = [i for i in ranked if i not in summary_ids]
-    pool = rest if len(rest) >= 3 else ranked
-    point_ids = _pick_points(pool, features, max(3, min(7, round(len(candidates) / 5))))
+    tallies = [bool(_TALLY.search(body)) for body in bodies]
+    reporting = sorted(candidates, key=lambda i: (-tallies[i], weights[i] == 1, -scores[i], i))
+    rest = [i for i in reporting if tallies[i] or i not in summary_ids]
+    pool = rest if len(rest) >= 3 else reporting
+    point_ids = _pick_points(pool, features, max(3, min(7, round(len(candidates) / 4))))
     return Extract(
         summary=_join(
             [text[sentences[i].start : sentences[i].end] for i in sorted(summary_ids)], zh
@@ -65,6 +78,22 @@ def summarize(text: str, language: str) -> Extract:
         facts=extract_facts(text, sentences, scores),
         entities=extract_entities(text, zh),
     )
+
+
+def _candidates(bodies: list[str], categories: list[FactCategory | None], zh: bool) -> list[int]:
+    """The sentences worth ranking; with fewer than three, any prose but the title."""
+    found = [
+        i for i, body in enumerate(bodies) if is_candidate(body, zh, categories[i] in _MEASURED)
+    ]
+    if len(found) >= 3:
+        return found
+    return [i for i, body in enumerate(bodies) if (i > 0 or len(bodies) == 1) and is_prose(body)]
+
+
+def _prose_spans(text: str, sentences: list[Span]) -> list[Span]:
+    """The sentences without the datelines, list markers and heading lines they open with."""
+    spans = [Span(s.start + prose_start(text[s.start : s.end]), s.end) for s in sentences]
+    return [s for s in spans if s.end > s.start]
 
 
 # --- ranking -----------------------------------------------------------------------------
@@ -88,6 +117,36 @@ def _features(sentence: str, zh: bool) -> Counter[str]:
         return grams
     words = [w.rstrip("s") if len(w) > 4 else w for w in _WORD.findall(sentence.lower())]
     return Counter(w for w in words if w not in _EN_STOP)
+
+
+# What a story reports: an amount, a share or a count, an event, a decision, a vote and its
+# tally. Centrality alone favours the sentences that share the most words with the rest (a
+# quotation, a sentence that lists every programme), and a budget story's key points lost
+# its vote counts and amounts to them, so these lift a sentence's score. An event counts
+# too: a news lede often states one with a date and no amount.
+_OUTCOME = re.compile(
+    r"\b(?:votes?|voted|approved|passed|rejected|failed|adopted|defeated|unanimous(?:ly)?"
+    r"|rose|fell|increased|decreased|grew|dropped)\b"
+    r"|通过|通過|否决|否決|批准|表决|表決|当选|當選|增长|增長|下降|提高|减少|減少|增加|达到|達到|突破",
+    re.I,
+)
+# `The vote was 5-2.`, `failed 3-4`, `passed 52 to 48`, `以5票赞成`: a decision's count.
+_TALLY = re.compile(
+    r"\b(?:votes?|voted|passed|failed|approved|rejected|defeated|adopted)\b[^.;]{0,40}?"
+    r"\b\d{1,3}\s?(?:[-–]|to)\s?\d{1,3}\b(?![-–.]\d)|\d+\s?票(?:赞成|贊成|反对|反對|弃权|棄權)",
+    re.I,
+)
+_MEASURED_WEIGHT = 0.5
+_OUTCOME_WEIGHT = 0.3
+_TALLY_WEIGHT = 1.0
+_MEASURED: frozenset[FactCategory | None] = frozenset(("money", "percent", "number"))
+
+
+def _weight(sentence: str, category: FactCategory | None) -> float:
+    """1 for a sentence that reports nothing measured or decided, more for one that does."""
+    reported = _MEASURED_WEIGHT * (category in _MEASURED or category == "event")
+    outcome = _OUTCOME_WEIGHT * bool(_OUTCOME.search(sentence))
+    return 1 + reported + outcome + _TALLY_WEIGHT * bool(_TALLY.search(sentence))
 
 
 def _rank(features: list[Counter[str]]) -> list[float]:
@@ -154,7 +213,10 @@ def _pick_summary(text: str, sentences: list[Span], ranked: list[int], zh: bool)
 
 
 def _pick_points(pool: list[int], features: list[Counter[str]], k: int) -> list[int]:
-    """The best sentences unlike those already picked; at least three, alike or not."""
+    """The best sentences unlike those already picked; at least three, alike or not.
+
+    The pool puts the sentences that report something measured or decided first.
+    """
     chosen: list[int] = []
     for i in pool:
         if len(chosen) == k:
@@ -178,9 +240,6 @@ def _overlap(a: Counter[str], b: Counter[str]) -> float:
 
 def _join(parts: list[str], zh: bool) -> str:
     return ("" if zh else " ").join(parts)
-
-
-# --- facts -------------------------------------------------------------------------------
 
 
 class ExtractiveEngine:
