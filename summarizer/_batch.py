@@ -15,8 +15,9 @@ from pathlib import Path
 
 from summarizer import _executors as executors
 from summarizer._config import Settings
-from summarizer._executors.base import Outcome, Skipped
+from summarizer._executors.base import Emitted, Outcome, Skipped, recorded
 from summarizer._inputs import Item, expand
+from summarizer._pipeline import Summarized
 from summarizer._schemas import Failure
 from summarizer._sinks import Sink
 
@@ -70,9 +71,11 @@ async def run(
     backend = executors.get(executor)
     report = Report()
 
-    async def emit(item: Item, outcome: Outcome) -> None:
+    async def emit(item: Item, emitted: Emitted) -> None:
+        outcome = recorded(emitted)
         if not isinstance(outcome, Skipped):
-            await asyncio.to_thread(sink.write, outcome)  # an fsync: off the event loop
+            cleaned = emitted.cleaned if isinstance(emitted, Summarized) else None
+            await asyncio.to_thread(sink.write, outcome, cleaned)  # an fsync: off the event loop
         kind = report.add(outcome)
         if on_event is not None:
             on_event(kind, item.source, report.done + report.failed + report.skipped, len(items))

@@ -74,7 +74,8 @@ class Sink(Protocol):
 
     def done(self) -> set[RecordKey]: ...
 
-    def write(self, record: Record) -> None: ...
+    def write(self, record: Record, cleaned: str | None = None) -> None:
+        """`cleaned`: the text the record's spans index, when the executor has it at hand."""
 
     def close(self) -> None: ...
 
@@ -100,7 +101,7 @@ class StreamSink:
     def done(self) -> set[RecordKey]:
         return set()
 
-    def write(self, record: Record) -> None:
+    def write(self, record: Record, cleaned: str | None = None) -> None:
         with _WRITING:
             try:
                 self._stream.write(encode(record))
@@ -141,7 +142,7 @@ class JsonlSink:
             if isinstance(r, DocumentSummary) and (key := record_key(r)) is not None
         }
 
-    def write(self, record: Record) -> None:
+    def write(self, record: Record, cleaned: str | None = None) -> None:
         line = encode(record)
         with _WRITING:
             try:

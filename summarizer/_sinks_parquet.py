@@ -17,6 +17,7 @@ deleted; other files in the folder are left alone.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from functools import lru_cache
@@ -40,7 +41,7 @@ def schema() -> pa.Schema:
     """The result schema as Arrow, every result field nullable, after the three key columns."""
     keys = [pa.field("source", pa.string(), nullable=False)]
     keys += [pa.field(name, pa.string()) for name in _KEYS[1:]]
-    fields = [field.with_nullable(True) for field in get_pyarrow_schema(DocumentSummary)]
+    fields = [field.with_nullable(True) for field in get_pyarrow_schema(_Columns)]
     return pa.schema(keys + fields)
 
 
@@ -81,7 +82,7 @@ class ParquetSink:
             if error is None and sha
         }
 
-    def write(self, record: Record) -> None:
+    def write(self, record: Record, cleaned: str | None = None) -> None:
         if not self._buffer:
             self._since = time.monotonic()
         self._buffer.append(record)
@@ -187,13 +188,24 @@ def _row(record: Record) -> dict[str, Any]:
         "sha256": sha256,
         "error": None,
         **record.model_dump(mode="json"),
+        "extraction": record.extraction.model_dump_json() if record.extraction else None,
     }
 
 
 def _record(row: dict[str, Any]) -> Record:
     if row["error"] is not None:
         return Failure(source=row["source"], error=row["error"], sha256=row["sha256"])
-    return DocumentSummary.model_validate({k: row[k] for k in DocumentSummary.model_fields})
+    data = {k: row[k] for k in DocumentSummary.model_fields if k != "extraction"}
+    extraction = row.get("extraction")  # JSON text; a shard from before it has no column
+    return DocumentSummary.model_validate(
+        {**data, "extraction": json.loads(extraction) if extraction else None}
+    )
+
+
+class _Columns(DocumentSummary):
+    """The result's columns; `extraction` is shaped by each run's --schema: JSON text."""
+
+    extraction: str | None = None  # type: ignore[assignment]
 
 
 def _replace(path: Path, table: pa.Table) -> None:

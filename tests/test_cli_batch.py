@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+import pytest
 from click.testing import CliRunner, Result
 
 import summarizer
@@ -209,3 +212,108 @@ def test_ctrl_c_stops_a_batch_at_once_keeping_whole_lines(tmp_path: Path) -> Non
     found = records(out)  # whole lines only, each a record
     assert 1 <= len(found) < 5
     assert Path(found[0]["metadata"]["source"]).name == "a.txt"
+
+
+# --- a folder of HTML pages ---------------------------------------------------------------------
+
+
+def site(out: Path) -> dict[str, str]:
+    """The pages an index links to, by the document name its row shows, each page read."""
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="\./([^"]+)">([^<]+)</a>', index)
+    return {shown: (out / unquote(href)).read_text(encoding="utf-8") for href, shown in links}
+
+
+def folder_of(tmp_path: Path, count: int) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"d{i}.txt").write_text(article(i), encoding="utf-8")
+    return folder
+
+
+def test_several_files_make_a_page_each_and_an_index(tmp_path: Path) -> None:
+    folder = folder_of(tmp_path, 2)
+    out = tmp_path / "out"  # not there yet: made
+    result = summarize(folder / "d0.txt", folder / "d1.txt", "--format", "html", "-o", f"{out}/")
+    assert result.exit_code == 0, result.stderr
+    pages = site(out)
+    assert sorted(pages) == ["d0.txt", "d1.txt"]
+    assert "5 new wells" in pages["d1.txt"] and pages["d1.txt"].count("<mark") > 0
+    assert len(records(out / "records.jsonl")) == 2
+
+
+def test_a_folder_into_an_existing_folder_or_one_file_into_dir_slash(tmp_path: Path) -> None:
+    folder = folder_of(tmp_path, 3)
+    (tmp_path / "out").mkdir()
+    assert summarize(folder, "--format", "html", "-o", tmp_path / "out").exit_code == 0
+    assert sorted(site(tmp_path / "out")) == ["d0.txt", "d1.txt", "d2.txt"]
+    one = summarize(folder / "d2.txt", "--format", "html", "-o", f"{tmp_path / 'one'}/")
+    assert one.exit_code == 0, one.stderr
+    assert sorted(site(tmp_path / "one")) == ["d2.txt"]
+
+
+def test_pages_come_from_the_pipelines_text_not_a_second_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarizer._formats import html
+
+    def never(summary: object) -> None:
+        raise AssertionError("the source was read again")
+
+    monkeypatch.setattr(html, "source_text", never)
+    folder = folder_of(tmp_path, 2)
+    assert summarize(folder, "--format", "html", "-o", f"{tmp_path / 'out'}/").exit_code == 0
+    assert all(page.count("<mark") > 0 for page in site(tmp_path / "out").values())
+    single = summarize(folder / "d0.txt", "-o", tmp_path / "one.html")
+    assert single.exit_code == 0, single.stderr
+    assert (tmp_path / "one.html").read_text(encoding="utf-8").count("<mark") > 0
+
+
+def test_the_folder_resumes_and_its_index_shows_the_failures(tmp_path: Path) -> None:
+    folder = folder_of(tmp_path, 2)
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    first = summarize(folder, "--format", "html", "-o", f"{out}/")
+    assert first.exit_code == 1 and tally(first) == {"done": "2", "failed": "1", "skipped": "0"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "empty.txt</td>" in index and "failed: " in index and "file is empty" in index
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    refused = summarize(folder, "--format", "html", "-o", f"{out}/")
+    assert refused.exit_code == 2 and "pass --resume" in refused.stderr, refused.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "refused, untouched"
+    (folder / "empty.txt").write_text(article(7), encoding="utf-8")  # mended
+    (folder / "d1.txt").write_text(article(41), encoding="utf-8")  # edited
+    again = summarize(folder, "--format", "html", "-o", f"{out}/", "--resume")
+    assert again.exit_code == 0, again.stderr
+    assert tally(again) == {"done": "2", "failed": "0", "skipped": "1"}
+    pages = site(out)
+    assert sorted(pages) == ["d0.txt", "d1.txt", "empty.txt"]
+    assert "45 new wells" in pages["d1.txt"] and "failed: " not in (out / "index.html").read_text()
+    assert len(records(out / "records.jsonl")) == 3, "one record per document"
+
+
+def test_the_pages_of_an_earlier_run_are_never_inputs(tmp_path: Path) -> None:
+    folder = folder_of(tmp_path, 2)
+    out = folder / "site"
+    assert summarize(folder, "--format", "html", "-o", f"{out}/").exit_code == 0
+    again = summarize(folder, "--format", "html", "-o", f"{out}/", "--resume")
+    assert again.exit_code == 0, again.stderr
+    assert tally(again) == {"done": "0", "failed": "0", "skipped": "2"}
+    assert sorted(site(out)) == ["d0.txt", "d1.txt"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "html"], "need -o DIR/"),
+        (["--format", "html", "-o", "{tmp}/page.html"], "several documents make several pages"),
+        (["-o", "{tmp}/dir/"], "is a folder; only --format html or parquet"),
+        (["--format", "markdown", "-o", "{tmp}/out.md"], "or as pages with --format html"),
+    ],
+)
+def test_html_batches_refused_before_any_work(tmp_path: Path, args: list[str], said: str) -> None:
+    folder = folder_of(tmp_path, 2)
+    result = summarize(folder, *(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 2 and said in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"], "nothing written"

@@ -74,6 +74,22 @@ def test_formats_are_found_by_name_and_suffix() -> None:
     assert [f.name for f in formats.FORMATS.values() if f.line_oriented] == ["jsonl"]
 
 
+def test_only_a_format_that_shows_the_text_takes_it() -> None:
+    summary = result()
+    shows = [f.name for f in formats.FORMATS.values() if f.render_with_text is not None]
+    assert shows == ["html"]
+    for f in formats.FORMATS.values():
+        if f.render_with_text is None:
+            assert f.rendered(summary, "any text") == f.render(summary)
+    html = formats.get("html")
+    assert html.rendered(summary, None) == html.render(summary), "without it: read again"
+    one = summary.facts[0]
+    text = "x" * one.start + one.evidence  # a text handed in is the one whose spans are marked
+    assert f"{one.evidence}</mark>" in html.rendered(
+        summary.model_copy(update={"facts": [one]}), text
+    )
+
+
 def test_the_panel_as_text_is_what_a_terminal_would_show() -> None:
     summary = result()
     text = formats.get("rich").render(summary)

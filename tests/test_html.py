@@ -1,42 +1,43 @@
 """The HTML page and the batch index, read as markup and driven in a real browser.
 
-The browser tests need Debian's chromium at /usr/bin/chromium and the playwright package
-(`.ci/run` installs both; `playwright install` is never run, its download fails offline).
-Every request the page makes is recorded and refused unless it is the page itself.
+The browser tests (tests/browser.py) need Debian's chromium at /usr/bin/chromium and the
+playwright package; every request a page makes is recorded and refused unless it is the
+page itself, or a page of the same batch that its index links to.
 """
 
 from __future__ import annotations
 
+import asyncio
+import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 import pytest
+from click.testing import CliRunner
 
 from summarizer import Citation, DocumentSummary, Failure, SourceSpan, summarize
 from summarizer import _formats as formats
+from summarizer._config import resolve
+from summarizer._errors import ConfigError
+from summarizer._formats import html as html_format
 from summarizer._formats.html import IndexEntry, page, render_index, source_text, visible
-from summarizer._sinks_html import INDEX, HtmlDirectorySink, page_name
+from summarizer._pipeline import Summarized, summarize_source_with_text
+from summarizer._session import Session
+from summarizer._sinks import record_key
+from summarizer._sinks_html import INDEX, RECORDS, HtmlDirectorySink, page_name
+from summarizer.cli import main
 
+from .browser import browser, open_page
 from .conftest import EXAMPLES
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Dialog, Page, Request, Route
+    from playwright.sync_api import BrowserContext, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+__all__ = ["browser"]  # the fixture, imported to be used here
+
 HOSTILE = (
     "<script>window.pwned=1</script> The council met on 3 March 2026 and approved 12 items. "
     '<img src=x onerror="window.pwned=2"> It spent $4.5 million on roads. '
@@ -168,19 +169,71 @@ def test_source_text_is_refused_when_the_file_changed(tmp_path: Path) -> None:
     assert source_text(summary) is None, "another text: its offsets would mark the wrong words"
 
 
-def test_the_directory_sink_writes_a_page_per_document_and_an_index(tmp_path: Path) -> None:
+def test_the_pipeline_hands_on_the_text_its_spans_index(tmp_path: Path) -> None:
+    async def both(source: str | Path, stdin: io.BytesIO | None = None) -> Summarized:
+        async with Session(resolve({"engine": "extractive", "cache": False})) as session:
+            return await summarize_source_with_text(source, session, stdin=stdin)
+
+    found = asyncio.run(both(EXAMPLES / "zh_hans_county_news.txt"))
+    assert found.cleaned == source_text(found.summary), "the text cleaning the source gives"
+    assert all(found.cleaned[f.start : f.end] == f.evidence for f in found.summary.facts)
+    piped = asyncio.run(both("-", io.BytesIO(HOSTILE.encode("utf-8"))))
+    assert source_text(piped.summary) is None, "stdin cannot be read again"
+    html = formats.get("html").rendered(piped.summary, piped.cleaned)
+    assert html.count("<mark") == len(piped.summary.facts) > 0
+    assert (
+        formats.get("json").rendered(piped.summary, piped.cleaned) == piped.summary.to_json() + "\n"
+    )
+
+
+def test_the_directory_sink_writes_a_page_per_document_and_an_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "site"
     sink = HtmlDirectorySink(out)
-    summary, _ = result("en_city_budget.txt")
-    sink.write(summary)
+    summary, cleaned = result("en_city_budget.txt")
+    monkeypatch.setattr(html_format, "source_text", lambda summary: None)  # no second reading
+    sink.write(summary, cleaned)
     sink.write(Failure(source="docs/broken <b>.pdf", error="<script>alert(1)</script> unreadable"))
-    assert sink.done() == set() and sink.rejected is None
+    assert sink.rejected is None
     sink.close()
     index = (out / INDEX).read_text(encoding="utf-8")
     name = page_name(summary.metadata.source)
     assert f'href="./{name}"' in index and (out / name).is_file()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index and "<script" not in index
-    assert sorted(p.name for p in out.iterdir()) == sorted([INDEX, name])
+    assert sorted(p.name for p in out.iterdir()) == sorted([INDEX, RECORDS, name])
+    marks = (out / name).read_text(encoding="utf-8").count("<mark")
+    assert marks == len(summary.facts), "the spans marked in the text it was handed"
+
+
+def test_a_record_without_its_text_has_its_source_read_again(tmp_path: Path) -> None:
+    sink = HtmlDirectorySink(tmp_path / "site")
+    summary, _ = result("en_city_budget.txt")
+    sink.write(summary)  # as a record from a Ray worker arrives
+    sink.close()
+    shown = (tmp_path / "site" / page_name(summary.metadata.source)).read_text(encoding="utf-8")
+    assert shown == page(summary, source_text(summary)) and "<mark" in shown
+
+
+def test_the_folder_resumes_like_a_json_lines_file(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first, cleaned = result("en_city_budget.txt")
+    sink = HtmlDirectorySink(out)
+    sink.write(first, cleaned)
+    sink.write(Failure(source="late.txt", error="late.txt: file is empty", sha256="00"))
+    sink.close()
+    with pytest.raises(ConfigError, match=r"already holds 2 record\(s\): pass --resume"):
+        HtmlDirectorySink(out)
+    again = HtmlDirectorySink(out, resume=True)
+    assert again.done() == {record_key(first)}, "a failure is tried again"
+    second, text = result("zh_hans_county_news.txt")
+    again.write(second, text)
+    again.write(Failure(source="late.txt", error="late.txt: still empty", sha256="00"))
+    again.close()
+    index = (out / INDEX).read_text(encoding="utf-8")
+    assert index.count("<tr>") == 1 + 3, "the header, both summaries, the newest failure"
+    assert "still empty" in index and "file is empty" not in index
+    assert len((out / RECORDS).read_text(encoding="utf-8").splitlines()) == 3, "compacted"
 
 
 def test_page_names_are_one_per_source_and_never_a_scheme() -> None:
@@ -191,65 +244,6 @@ def test_page_names_are_one_per_source_and_never_a_scheme() -> None:
 
 
 # --- in a browser -----------------------------------------------------------------------
-
-
-@dataclass
-class Watch:
-    """What a page did: requests, console errors, dialogs."""
-
-    url: str
-    requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def assert_quiet(self) -> None:
-        assert self.errors == []
-        assert self.dialogs == []
-        assert set(self.requests) <= {self.url}, "only the page itself may load"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=FLAGS,
-        )
-        yield context
-        context.close()
-
-
-def open_page(
-    browser: BrowserContext, html: str, path: Path, width: int = 1280
-) -> tuple[Page, Watch]:
-    path.write_text(html, encoding="utf-8")
-    watch = Watch(path.as_uri())
-
-    def route(route: Route, request: Request) -> None:
-        if request.url == watch.url or request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    tab = browser.new_page()
-    tab.set_viewport_size({"width": width, "height": 900})
-    tab.route("**/*", route)
-    tab.on("request", lambda r: watch.requests.append(r.url))
-    tab.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: watch.errors.append(str(e)))
-
-    def dialog(d: Dialog) -> None:
-        watch.dialogs.append(d.message)
-        d.dismiss()
-
-    tab.on("dialog", dialog)
-    tab.goto(watch.url)
-    return tab, watch
 
 
 def marked(tab: Page, claim: str, selector: str = "mark") -> str:
@@ -358,17 +352,36 @@ def test_the_cleaning_report_opens_to_its_samples(browser: BrowserContext, tmp_p
     tab.close()
 
 
-def test_the_index_links_to_each_page(browser: BrowserContext, tmp_path: Path) -> None:
-    sink = HtmlDirectorySink(tmp_path / "site")
+def test_the_index_links_open_each_page(
+    browser: BrowserContext, tmp_path: Path, runner: CliRunner
+) -> None:
+    """Through the CLI: a folder of pages from a batch with one failure, each link followed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
     for name in ("zh_hans_county_news.txt", "en_city_budget.txt"):
-        sink.write(result(name)[0])
-    sink.write(Failure(source="broken.pdf", error="<img src=x onerror=alert(1)>"))
-    sink.close()
-    index = tmp_path / "site" / INDEX
-    tab, watch = open_page(browser, index.read_text(encoding="utf-8"), index)
+        (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+    (folder / "broken <img src=x onerror=alert(1)>.txt").write_bytes(b"")
+    site = tmp_path / "site"
+    args = ["summarize", str(folder), "--format", "html", "-o", f"{site}/"]
+    with ThreadPoolExecutor(1) as thread:  # Playwright's own event loop runs on this one
+        done = thread.submit(runner.invoke, main, args).result()
+    assert done.exit_code == 1, (done.output, done.exception)  # the empty one failed
+    pages = sorted(site.glob("*-*.html"))
+    assert len(pages) == 2
+    tab, watch = open_page(browser, None, site / INDEX, allowed=pages)
     assert tab.locator("tbody tr").count() == 3
-    hrefs = tab.eval_on_selector_all("a", "els => els.map(e => e.href)")
-    assert len(hrefs) == 2 and all(Path(unquote(urlsplit(h).path)).is_file() for h in hrefs)
-    assert tab.locator("img").count() == 0
+    assert "failed: " in tab.inner_text("tbody") and tab.locator("img").count() == 0
+    titles = {}
+    for i in range(2):
+        link = tab.locator("tbody a").nth(i)
+        shown = link.inner_text()
+        link.click()
+        tab.wait_for_load_state()
+        assert tab.url in {p.as_uri() for p in pages}
+        titles[shown] = tab.locator("h1").inner_text()
+        assert tab.locator("#text mark").count() > 0, "the page marks its spans"
+        tab.go_back()
+    assert titles["en_city_budget.txt"].startswith("Riverton")
+    assert titles["zh_hans_county_news.txt"].startswith("青岚县")
     watch.assert_quiet()
     tab.close()

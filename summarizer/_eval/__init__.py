@@ -10,5 +10,6 @@ rouge.py     ROUGE against reference summaries, character-level for CJK (rouge-s
 judge.py     a model's verdict on each claim, beside the lexical check
 compare.py   the paired per-document comparison of each run with the first
 report.py    the report as a rich table, JSON and Markdown
+page.py      the report as one HTML page, each document's claims side by side per run
 command.py   the click command
 """

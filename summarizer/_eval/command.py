@@ -12,6 +12,7 @@ import asyncio
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
@@ -20,11 +21,12 @@ from rich.console import Console
 
 from summarizer import _config as config
 from summarizer._errors import ConfigError, SummarizerError
-from summarizer._eval import judge, rouge
+from summarizer._eval import entities as entities_
+from summarizer._eval import judge, page, rouge
 from summarizer._eval import variants as variants_
 from summarizer._eval.corpus import read_all
 from summarizer._eval.report import table, to_json, to_markdown
-from summarizer._eval.results import EvalResults, build, score
+from summarizer._eval.results import EvalResults, Scored, build, score
 from summarizer._eval.runner import Outcome, run_all
 from summarizer._output import write_text
 from summarizer._redaction import Redactor
@@ -74,9 +76,22 @@ class _Failed(click.ClickException):
     default=None,
     help="A folder of reference summaries, matched by file stem: adds ROUGE-1/2/L.",
 )
+@click.option(
+    "--gold",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of labelled names (STEM.json: people, organizations, places), matched by "
+    "file stem: adds entity precision and recall.",
+)
 @click.option("--judge-model", default=None, help="Ask this model whether each claim holds.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report as one HTML page: the tables, and each document's claims per run.",
+)
 @click.option(
     "--output-dir",
     "-o",
@@ -89,7 +104,8 @@ def eval_command(debug: bool, **options: Any) -> None:
     """Compare prompt versions and models on DOCS (files, folders, globs).
 
     Every variant runs with every --model over the documents, through the cache (a rerun
-    makes no model calls), and the reference-free metrics come out side by side.
+    makes no model calls), and the reference-free metrics come out side by side;
+    --report writes them as a page, with each document's claims per run.
     """
     redact = Redactor()
     try:
@@ -111,9 +127,11 @@ def _evaluate(
     specs: tuple[str, ...],
     models: tuple[str, ...],
     references: Path | None,
+    gold: Path | None,
     judge_model: str | None,
     json_path: Path | None,
     markdown_path: Path | None,
+    report_path: Path | None,
     output_dir: Path | None,
     quiet: bool,
 ) -> EvalResults:
@@ -127,13 +145,26 @@ def _evaluate(
     if references is not None:
         rouge.scorer()  # a missing rouge-score fails before any model is asked
     outputs = _outputs(json_path, markdown_path, output_dir)
-    results = asyncio.run(
-        _run(base, runs, list(docs), references, judge_model, [p for p, _ in outputs], quiet)
+    written = [p for p, _ in outputs] + ([report_path] if report_path is not None else [])
+    evaluated = asyncio.run(
+        _run(base, runs, list(docs), references, judge_model, written, quiet, gold)
     )
+    results = evaluated.results
     Console().print(table(results))
     for path, render in outputs:
         write_text(path, render(results))
+    if report_path is not None:
+        write_text(report_path, page.render(results, evaluated.scored, evaluated.verdicts))
     return results
+
+
+@dataclass(frozen=True)
+class _Evaluated:
+    """The results, and what the HTML report shows beside them: every claim, every verdict."""
+
+    results: EvalResults
+    scored: list[Scored]
+    verdicts: judge.Verdicts | None
 
 
 async def _run(
@@ -144,9 +175,11 @@ async def _run(
     judge_model: str | None,
     outputs: list[Path],
     quiet: bool,
-) -> EvalResults:
+    gold: Path | None = None,
+) -> _Evaluated:
     docs = await read_all(inputs, outputs=outputs)
     found = rouge.references(references, docs) if references is not None else None
+    labels = entities_.gold(gold, docs) if gold is not None else None
     if found is not None and not quiet:
         for doc in docs:
             if doc.source not in found:
@@ -168,7 +201,7 @@ async def _run(
         settings = base.model_copy(update={"model": judge_model, "engine": "llm", "cache": True})
         pairs = [pair for item in scored for pair in judge.judged(item.claims)]
         verdicts = await judge.ask_all(settings, pairs)
-    return build(scored, found, verdicts)
+    return _Evaluated(build(scored, found, verdicts, labels), scored, verdicts)
 
 
 def _outputs(

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from summarizer._config import Settings
 from summarizer._inputs import Item
+from summarizer._pipeline import Summarized
 from summarizer._schemas import Record
 from summarizer._sinks import RecordKey
 
@@ -20,7 +21,15 @@ class Skipped:
 
 
 Outcome = Record | Skipped
-Emit = Callable[[Item, Outcome], Awaitable[None]]
+# In this process a summary comes with the cleaned text its spans index, for a sink that
+# shows it (HTML); a backend that ships records between processes sends the record alone.
+Emitted = Outcome | Summarized
+Emit = Callable[[Item, Emitted], Awaitable[None]]
+
+
+def recorded(emitted: Emitted) -> Outcome:
+    """The outcome without the cleaned text: what is written, or shipped to another process."""
+    return emitted.summary if isinstance(emitted, Summarized) else emitted
 
 
 class Executor(Protocol):

@@ -8,9 +8,13 @@ every string from the document; control characters are shown as their Control Pi
 blob whose `<`, `>`, `&` and `'` are \\u-escaped, so no text can close its <script>.
 
 The spans index the *cleaned* text, which a `DocumentSummary` does not carry: `page()`
-takes it. `render()` (the registry's, for `-o result.html`) reads the source again and
-cleans it as the pipeline did, and uses that only when the input's hash and the cleaned
-length match the result's metadata; otherwise the page shows the claims and quotes alone.
+takes it, and the CLI and the batch sink hand it the pipeline's own (`Format.rendered`).
+Only a caller without it (a result read back from JSON, a record shipped from a Ray
+worker) goes through `render()`, which reads the source again and cleans it as the
+pipeline did, and uses that only when the input's hash and the cleaned length match the
+result's metadata; otherwise the page shows the claims and quotes alone.
+
+`render_template()` is the machinery other pages (the eval report) are built with.
 """
 
 from __future__ import annotations
@@ -140,7 +144,7 @@ def page(summary: DocumentSummary, cleaned: str | None) -> str:
     found = claims(summary) if cleaned is not None else claims(_without_citations(summary))
     ids = {c.id for c in found}
     m = summary.metadata
-    return _render(
+    return render_template(
         "page.html.j2",
         s=summary,
         summary_parts=_summary_parts(summary, ids),
@@ -227,7 +231,9 @@ def render_index(entries: Sequence[IndexEntry]) -> str:
     """A batch's index.html: one row per document, linking to its page."""
     rows = [_index_row(e) for e in entries]
     failed = sum(1 for r in rows if r.error is not None)
-    return _render("index.html.j2", rows=rows, done=len(rows) - failed, failed=failed, script=False)
+    return render_template(
+        "index.html.j2", rows=rows, done=len(rows) - failed, failed=failed, script=False
+    )
 
 
 def _index_row(entry: IndexEntry) -> _Row:
@@ -270,6 +276,7 @@ def source_text(summary: DocumentSummary) -> str | None:
 
 
 def render(summary: DocumentSummary) -> str:
+    """The page without the pipeline's cleaned text at hand: the source is read again."""
     return page(summary, source_text(summary))
 
 
@@ -306,7 +313,8 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _render(template: str, *, script: bool, **context: Any) -> str:
+def render_template(template: str, *, script: bool, **context: Any) -> str:
+    """A page from templates/, escaped, its CSP naming our style (and script, if it runs)."""
     assets = {"css": Markup(_asset("page.css")), "js": Markup(_asset("page.js"))}
     return _environment().get_template(template).render(csp=_csp(script), **assets, **context)
 
@@ -316,4 +324,5 @@ FORMAT = Format(
     (".html", ".htm"),
     render,
     description="one self-contained page: the claims beside the cleaned text, spans marked",
+    render_with_text=page,
 )

@@ -22,7 +22,7 @@ from rich.text import Text
 from summarizer._formats.base import Format
 from summarizer._formats.prose import Prose
 from summarizer._language import is_chinese
-from summarizer._schemas import DocumentSummary, Fact
+from summarizer._schemas import DocumentSummary, Entities, Fact
 
 FILE_WIDTH = 100  # columns, when the panel is written to a file rather than a terminal
 WIDE = 80  # columns from which evidence gets a column of its own beside the statement
@@ -138,8 +138,8 @@ def _evidence(fact: Fact) -> Prose | None:
 
 def entity_groups(summary: DocumentSummary) -> list[tuple[str, list[str]]]:
     """The kinds of entity found, with their names."""
-    e = summary.entities
-    groups = (("People", e.people), ("Organizations", e.organizations), ("Places", e.places))
+    entities = summary.entities
+    groups = [(kind.capitalize(), getattr(entities, kind)) for kind in Entities.model_fields]
     return [(label, names) for label, names in groups if names]
 
 
