@@ -291,7 +291,111 @@ def unmapped_cases(splitter: Splitter) -> int:
     return count
 
 
+# --- beside pySBD, for bench/run ------------------------------------------------------------
+
+
+def side_by_side(mb: float) -> dict[str, object]:
+    """Ours beside pySBD (clean=False, per paragraph): strict Golden Rules passes per suite,
+    and MB/s of both on the same `mb` megabytes of examples/*.txt (median of runs). The goal
+    keys: `segmenter_suites_behind_pysbd` counts the suites where ours passes fewer cases (0),
+    and `segmenter_mb_per_s` is ours on 10 MB of bench/corpus.py, best of three (>= 25)."""
+    from corpus import generate
+
+    ours = _ours()
+    try:
+        peer: Splitter | None = _pysbd(False)
+    except ImportError:
+        peer = None
+    splitters = [ours] if peer is None else [ours, peer]
+    suites: dict[str, dict[str, int]] = {}
+    for suite in SUITES:
+        row: dict[str, int] = {}
+        for sp in splitters:
+            outcomes = score(sp, suite)
+            row[sp.name], row["of"] = sum(o.strict for o in outcomes), len(outcomes)
+            row[f"{sp.name} lenient"] = sum(o.lenient for o in outcomes)
+        suites[suite] = row
+    text = corpus(int(mb * 1e6))
+    for sp in splitters:  # imports and tables built on first use are not throughput
+        sp.spans(text[:50_000], "zh")
+    same = {f"{sp.name} mb_per_s": round(speed(sp, text, "zh").mb_per_s, 2) for sp in splitters}
+    bench_text = generate(10_000_000)
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        ours.spans(bench_text, "zh")
+        runs.append(time.perf_counter() - t0)
+    out: dict[str, object] = {"suites": suites, "same_text": {"mb": mb, **same}}
+    out["segmenter_mb_per_s"] = round(len(bench_text.encode()) / 1e6 / min(runs), 2)
+    if peer is not None:
+        out["pysbd_version"] = peer.version
+        out["segmenter_speedup_vs_pysbd"] = round(
+            same["ours mb_per_s"] / same[f"{peer.name} mb_per_s"], 1
+        )
+        out["segmenter_suites_behind_pysbd"] = sum(
+            r["ours"] < r[peer.name] for r in suites.values()
+        )
+    return out
+
+
 # --- report ------------------------------------------------------------------------------
+
+
+def accuracy_table(found: list[Splitter], failures: str | None) -> dict[str, dict[str, object]]:
+    """Print the cases each splitter passes, per suite, and return them."""
+    results: dict[str, dict[str, object]] = {}
+    print(f"| splitter | version | {' | '.join(SUITES)} | number cuts (probes) | unmappable |")
+    print("|---|---|" + "---|" * len(SUITES) + "---|---|")
+    for sp in found:
+        row: dict[str, object] = {"version": sp.version, "native_offsets": sp.native_offsets}
+        cells = []
+        for suite, lang in SUITES.items():
+            if lang not in sp.languages:
+                cells.append("n/a")
+                continue
+            outcomes = score(sp, suite)
+            strict, loose = sum(o.strict for o in outcomes), sum(o.lenient for o in outcomes)
+            row[suite] = {"strict": strict, "lenient": loose, "of": len(outcomes)}
+            cells.append(f"{strict}/{len(outcomes)} ({loose})")
+            for o in outcomes if failures == sp.name else []:
+                if not o.lenient:
+                    print(f"  FAIL {suite} {o.case}: {o.got}")
+        probes = sum(
+            number_cuts(text, sp.spans(text, "zh" if "。" in text else "en"))
+            for text in NUMBER_PROBES
+        )
+        row["number_cuts_probes"], row["unmapped_cases"] = probes, unmapped_cases(sp)
+        results[sp.name] = row
+        print(
+            f"| {sp.name} | {sp.version} | {' | '.join(cells)} | {probes} | {row['unmapped_cases']} |"
+        )
+    print("\nstrict passes (lenient passes, whitespace collapsed) per suite")
+    return results
+
+
+def speed_table(
+    found: list[Splitter], mb: float, lang: str, results: dict[str, dict[str, object]]
+) -> None:
+    """Print each splitter's throughput on `mb` MB of examples/*.txt, into `results` too."""
+    text = corpus(int(mb * 1e6))
+    mb = len(text.encode()) / 1e6
+    print(f"\nspeed on {mb:.1f} MB of examples/*.txt repeated, language={lang!r}")
+    print("| splitter | MB/s | s | sentences | edges inside numbers | unmapped | offsets |")
+    print("|---|---|---|---|---|---|---|")
+    for sp in found:
+        s = speed(sp, text, lang)
+        results[sp.name]["speed"] = s.__dict__
+        offsets = "native" if sp.native_offsets else "forward search"
+        print(
+            f"| {sp.name} | {s.mb_per_s:.2f} | {s.seconds:.2f} | {s.sentences} "
+            f"| {s.number_cuts} | {s.unmapped} | {offsets} |"
+        )
+    strings = [text[a:b] for a, b in found[0].spans(text, lang)]
+    t0 = time.perf_counter()
+    map_back(text, strings)
+    mapping = time.perf_counter() - t0
+    results["forward_search"] = {"seconds": mapping, "sentences": len(strings)}
+    print(f"\nforward search alone, mapping {len(strings)} sentences: {mb / mapping:.0f} MB/s")
 
 
 def main() -> None:
@@ -307,61 +411,10 @@ def main() -> None:
         help="also time pySBD on the whole text in one call (minutes at 10 MB)",
     )
     args = parser.parse_args()
-
     found = splitters(args.pysbd_whole)
-    results: dict[str, dict[str, object]] = {}
-    print(
-        "| splitter | version | "
-        + " | ".join(SUITES)
-        + " | number cuts (probes) | cases forward search cannot map |"
-    )
-    print("|---|---|" + "---|" * len(SUITES) + "---|---|")
-    for sp in found:
-        row: dict[str, object] = {"version": sp.version, "native_offsets": sp.native_offsets}
-        cells = []
-        for suite, lang in SUITES.items():
-            if lang not in sp.languages:
-                cells.append("n/a")
-                continue
-            outcomes = score(sp, suite)
-            strict = sum(o.strict for o in outcomes)
-            loose = sum(o.lenient for o in outcomes)
-            row[suite] = {"strict": strict, "lenient": loose, "of": len(outcomes)}
-            cells.append(f"{strict}/{len(outcomes)} ({loose})")
-            if args.failures == sp.name:
-                for o in outcomes:
-                    if not o.lenient:
-                        print(f"  FAIL {suite} {o.case}: {o.got}")
-        probes = sum(
-            number_cuts(text, sp.spans(text, "zh" if "。" in text else "en"))
-            for text in NUMBER_PROBES
-        )
-        unmapped = unmapped_cases(sp)
-        row["number_cuts_probes"], row["unmapped_cases"] = probes, unmapped
-        results[sp.name] = row
-        print(f"| {sp.name} | {sp.version} | " + " | ".join(cells) + f" | {probes} | {unmapped} |")
-    print("\nstrict passes (lenient passes, whitespace collapsed) per suite")
-
+    results = accuracy_table(found, args.failures)
     if not args.no_speed:
-        text = corpus(int(args.mb * 1e6))
-        mb = len(text.encode()) / 1e6
-        print(f"\nspeed on {mb:.1f} MB of examples/*.txt repeated, language={args.lang!r}")
-        print("| splitter | MB/s | s | sentences | edges inside numbers | unmapped | offsets |")
-        print("|---|---|---|---|---|---|---|")
-        for sp in found:
-            s = speed(sp, text, args.lang)
-            results[sp.name]["speed"] = s.__dict__
-            offsets = "native" if sp.native_offsets else "forward search"
-            print(
-                f"| {sp.name} | {s.mb_per_s:.2f} | {s.seconds:.2f} | {s.sentences} "
-                f"| {s.number_cuts} | {s.unmapped} | {offsets} |"
-            )
-        strings = [text[a:b] for a, b in found[0].spans(text, args.lang)]
-        t0 = time.perf_counter()
-        map_back(text, strings)
-        mapping = time.perf_counter() - t0
-        results["forward_search"] = {"seconds": mapping, "sentences": len(strings)}
-        print(f"\nforward search alone, mapping {len(strings)} sentences: {mb / mapping:.0f} MB/s")
+        speed_table(found, args.mb, args.lang, results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
