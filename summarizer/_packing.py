@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
 
+from summarizer._collection import collection_paused
 from summarizer._scripts import HAN, codepoints
 from summarizer._sentences import VECTOR_MIN, Span, sentence_bounds, split_sentences
 from summarizer._tokens import SPACE, DirectCosts, TokenCosts, estimate_tokens, gap_cost
@@ -43,11 +44,10 @@ def chunk_text(text: str, *, budget: int, overlap: int = 0) -> list[Chunk]:
     if budget < 1:
         raise ValueError("budget must be at least 1 token")
     overlap = max(0, min(overlap, budget // 2))
-    if len(text) > VECTOR_MIN:
-        starts, ends, costs, gaps = _measure_long(text, budget)
-    else:
-        starts, ends, costs, gaps = _measure_short(text, budget)
-    return _pack(text, starts, ends, costs, gaps, budget, overlap)
+    if len(text) <= VECTOR_MIN:
+        return _pack(text, *_measure_short(text, budget), budget, overlap)
+    with collection_paused():  # lists of millions of numbers, and no cycles
+        return _pack(text, *_measure_long(text, budget), budget, overlap)
 
 
 def _measure_short(text: str, budget: int) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -62,6 +62,9 @@ def _measure_short(text: str, budget: int) -> tuple[list[int], list[int], list[i
 
 
 _THREADS = min(4, os.cpu_count() or 1)
+# Blocks below which threads cost more than they save: starting them, and their turns at
+# the GIL, took longer than a 1 MB text's few blocks on a loaded machine.
+_THREAD_BLOCKS = 8
 _BLOCK = 1 << 18  # characters measured at once: the arrays stay in cache and their memory is reused
 # A block ends after a newline and before a character that is neither a space nor a digit, so no
 # sentence, run of letters, punctuation or spaces, and no token estimate reaches across it. A
@@ -76,7 +79,8 @@ def _measure_long(text: str, budget: int) -> tuple[list[int], list[int], list[in
 
     Long texts go a block at a time: on a 100 MB document, arrays of the whole text spent
     more time faulting in fresh memory than computing. numpy lets go of the GIL while it
-    works, so blocks are measured on as many threads as there are cores (up to 4).
+    works, so the blocks of a long text are measured on as many threads as there are cores
+    (up to 4).
     """
     blocks = []
     begin = 0
@@ -89,7 +93,7 @@ def _measure_long(text: str, budget: int) -> tuple[list[int], list[int], list[in
     def measure(block: tuple[int, int]) -> tuple[list[int], list[int], list[int], list[int]]:
         return _measure_block(text[block[0] : block[1]], block[0], budget)
 
-    if len(blocks) > 1 and _THREADS > 1:
+    if len(blocks) >= _THREAD_BLOCKS and _THREADS > 1:
         with ThreadPoolExecutor(_THREADS) as pool:
             measured = list(pool.map(measure, blocks))
     else:

@@ -69,7 +69,7 @@ def sentence_bounds(text: str, cp: Any) -> tuple[Any, Any]:
     n = len(cp)
     if not n:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    flags = _scan_flags()[bmp(cp)]
+    flags = np.take(_scan_flags(), bmp(cp))  # `take`: as indexing does, in half the time
     if cp.dtype.itemsize > 2:  # beyond the BMP, only Han has a flag
         astral = cp > 0xFFFF
         flags[astral] = np.where(in_ranges(cp[astral], HAN_RANGES), _HAN, 0)

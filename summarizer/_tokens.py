@@ -24,7 +24,6 @@ from summarizer._scripts import (
     bmp,
     codepoints,
     in_ranges,
-    runs,
 )
 
 # Weights fitted on tests/data/token_calibration.json (bench/calibrate_tokens.py, Qwen2.5's
@@ -95,31 +94,27 @@ class TokenCosts:
         cp = codepoints(text) if points is None else points
         n = len(cp)
 
-        def runs_of(mask: Any) -> tuple[Any, Any]:
-            """First index and length of every run of True."""
-            first, end = runs(np.flatnonzero(mask))
-            return first, end - first
-
-        # One table lookup classifies every character of the Basic Multilingual Plane.
-        kind = _classes()[bmp(cp)]
+        # One table lookup classifies every character of the Basic Multilingual Plane
+        # (`take` rather than indexing: the same, in half the time).
+        kind = np.take(_classes(), bmp(cp))
         astral: Any = np.flatnonzero(cp > 0xFFFF) if cp.dtype.itemsize > 2 else []
         if len(astral):
             han = in_ranges(cp[astral], HAN_RANGES)
             kind[astral] = np.where(han, _CJK_CLASS, _SYMBOL_CLASS)
-        cost = _class_costs()[kind]  # int32: CJK, digits and symbols cost per character
+        cost = np.take(_class_costs(), kind)  # int32: CJK, digits and symbols cost per character
         if len(astral):
             cost[astral] += np.where(han, 0, ASTRAL).astype(np.int32)
         # A run's cost is spread over the characters that add to it: a word's on its first
         # letter and on each past the eighth, punctuation's on every fourth. Sentences end on
         # the edges of runs, where the sums are exact; a piece cut inside a run too long for a
         # sentence (a line of dashes) still pays about its share rather than nothing.
-        first, length = runs_of(kind == _LETTER_CLASS)
+        first, length = _runs_of(kind == _LETTER_CLASS)
         cost[first] += WORD
         long = length > 8
         cost[_positions(first[long] + 8, length[long] - 8)] += LONG_WORD
-        first, length = runs_of(kind == _PUNCT_CLASS)
+        first, length = _runs_of(kind == _PUNCT_CLASS)
         cost[_positions(first, (length + 3) // 4, step=4)] += PUNCT
-        first, length = runs_of(kind == _SPACE_CLASS)
+        first, length = _runs_of(kind == _SPACE_CLASS)
         after = first + length
         has_newline = np.zeros(len(first), dtype=bool)
         has_newline[np.searchsorted(first, np.flatnonzero(cp == 10), side="right") - 1] = True
@@ -143,6 +138,16 @@ class TokenCosts:
         bounds[0::2], bounds[1::2] = starts, ends
         sums = np.add.reduceat(self._cost, bounds, dtype=np.int64)[0::2]
         return -(-sums // 100)
+
+
+def _runs_of(mask: Any) -> tuple[Any, Any]:
+    """First index and length of every run of True, from where the mask flips: a
+    fraction of the positions `flatnonzero(mask)` would list for a text of letters."""
+    import numpy as np
+
+    flips = np.flatnonzero(np.diff(mask, prepend=False, append=False))
+    first = flips[0::2]
+    return first, flips[1::2] - first
 
 
 def _positions(starts: Any, counts: Any, step: int = 1) -> Any:

@@ -33,6 +33,7 @@ from summarizer._cleaning.prose import PROSE_WORDS, guess_title, has_prose
 from summarizer._cleaning.report import Tally, build_report, tally
 from summarizer._cleaning.spacing import INNER_SPACE, inner_spaces, whitespace
 from summarizer._cleaning.wrapping import reflow
+from summarizer._collection import collection_paused
 from summarizer._schemas import Byline, CleaningReport
 
 __all__ = [
@@ -110,6 +111,11 @@ def clean(text: str, *, markdown: bool = False) -> CleanedText:
     either side of its block (`Context.before`, `.after`), so the result is the same as
     in one piece.
     """
+    with collection_paused():  # millions of short-lived edits, which hold no cycles
+        return _clean(text, markdown)
+
+
+def _clean(text: str, markdown: bool) -> CleanedText:
     steps = TEXT_STEPS if not markdown else (TEXT_STEPS[0], markdown_syntax, *TEXT_STEPS[1:])
     context = Context()
     tallies: dict[str, Tally] = {}
