@@ -25,17 +25,20 @@ from summarizer._scripts import HAN, is_han
 
 
 def extract_entities(text: str, zh: bool) -> Entities:
+    """The schema's kinds of names (`Entities` fields); a kind these rules propose no
+    candidates for comes out empty."""
     language = chinese_script(text) if zh else "en"
-    proposed = _zh_candidates(text) if zh else _en_candidates(text)
+    proposed = _zh_candidates(text, language == "zh-Hant") if zh else _en_candidates(text)
     found = {
-        kind: names.resolve(dict.fromkeys(c), kind, text, language).entities
-        for kind, c in proposed.items()
+        kind: names.resolve(dict.fromkeys(proposed.get(kind, [])), kind, text, language).entities
+        for kind in Entities.model_fields
     }
-    if not zh:  # a surname alone names someone only once the text has given the full name
-        found["people"] = [e for e in found["people"] if any(" " in f for f in e.forms)]
-    people = {f for e in found["people"] for f in e.forms}
+    persons = [kind for kind in found if kinds.KIND_RULES[kind].person]
+    for kind in persons if not zh else []:  # a surname alone names someone once given in full
+        found[kind] = [e for e in found[kind] if any(" " in f for f in e.forms)]
+    people = {f for kind in persons for e in found[kind] for f in e.forms}
     people |= {f.split()[-1] for f in people}  # Lopez of Maria Lopez is no place
-    found = {k: [e for e in es if k == "people" or e.name not in people] for k, es in found.items()}
+    found = {k: [e for e in es if k in persons or e.name not in people] for k, es in found.items()}
     return identity.as_entities(identity.standalone(found))
 
 
@@ -66,7 +69,9 @@ _ORG_NOT_BEFORE = {
 _PLACE_NOT_BEFORE = (
     "生委长级场民政府直属内外域里情城干办党镇乡区县市际间别分块位划面值集容庄落寨道中村"
 )
-_BOUNDARY = frozenset("在于到赴向从与及是由的对为据将把被给让请等、了并也就还又而但或即若虽因已含")
+_BOUNDARY = frozenset(
+    "在于到赴向从与及是由的对为据将把被给让请等、了并也就还又而但或即若虽因已含以"
+)
 _AND = "和"  # a boundary too, except before a suffix: 云和区, 云和县
 # Linking words that end one name and begin the next only after a name's suffix:
 # 县商务局联合县人社局, 县教育局和县城投公司 (but 云和区, 联合医院); or before a level: 将联合县商务局.
@@ -98,16 +103,17 @@ def _suffix_pattern(suffixes: list[str], not_before: dict[str, str] | str) -> re
 _ORG_SUFFIX = _suffix_pattern(list(kinds.KIND_RULES["organizations"].suffixes_zh), _ORG_NOT_BEFORE)
 _PLACE_SUFFIX = _suffix_pattern(list(kinds.KIND_RULES["places"].suffixes_zh), _PLACE_NOT_BEFORE)
 _ORG_LIMIT, _PLACE_LIMIT = 14, 8
+# 里 as a Traditional text writes a neighbourhood (松鶴里, 松鶴里里長), not 里長, 里民 or 里程.
+_TRADITIONAL_PLACE_SUFFIX = re.compile("里(?![長长民辦办程數数鄰邻])")
 
 
-def _zh_candidates(text: str) -> dict[str, list[str]]:
+def _zh_candidates(text: str, traditional: bool) -> dict[str, list[str]]:
     simple = names.simplified(text)
     people = [m.span(1) if m.group(1) else m.span(2) for m in _ZH_PERSON.finditer(simple)]
     orgs = [_named_before(simple, m, _ORG_LIMIT) for m in _last_suffixes(_ORG_SUFFIX, simple)]
-    places = [
-        _named_before(simple, m, _PLACE_LIMIT, place=True)
-        for m in _last_suffixes(_PLACE_SUFFIX, simple)
-    ]
+    suffixes = [*_last_suffixes(_PLACE_SUFFIX, simple)]
+    suffixes += [*_TRADITIONAL_PLACE_SUFFIX.finditer(text)] if traditional else []
+    places = [_named_before(simple, m, _PLACE_LIMIT, place=True) for m in suffixes]
     found: dict[str, list[tuple[int, int] | None]] = {
         "people": [*people],
         "organizations": orgs,

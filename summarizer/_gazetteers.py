@@ -27,6 +27,11 @@ _ADMIN_TAIL = re.compile(
 )
 
 _SUBDIVISION_TAIL = re.compile("(?<=..)(?:省|县|市|府|都|州)$")
+# Subdivisions named by a common word in translation (Central → 中部, Markazī → 中央, Eastern →
+# 东部区, Mountain Province → 高山省): as text they are a direction or a landform, not a place.
+_GENERIC_SUBDIVISION = re.compile(
+    "^(?:[东西南北中]+[部央方]?|高山|山谷|赤道|西岸|东岸|大港|沿海|内陆)(?:地区|省|区|州|县|市)?$"
+)
 
 
 def is_place(name: str) -> bool:
@@ -81,6 +86,8 @@ def _countries_in_chinese() -> set[str]:
                     chinese = table.gettext(english) if english else english
                     if chinese and chinese != english and HAN_CHAR.search(chinese):
                         chinese = converter("t2s").convert(chinese)
+                        if domain == "iso3166-2" and _GENERIC_SUBDIVISION.match(chinese):
+                            continue
                         names.add(chinese)
                         if domain == "iso3166-2":
                             names.add(_SUBDIVISION_TAIL.sub("", chinese))

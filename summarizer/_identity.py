@@ -54,7 +54,7 @@ def merge(
         else:
             groups.append([form])
     entities = [
-        Entity(g[0], kind, tuple(g), _outermost([s for f in g for s in found[f]])) for g in groups
+        Entity(g[0], kind, tuple(g), outermost([s for f in g for s in found[f]])) for g in groups
     ]
     return sorted(entities, key=lambda e: (-len(e.mentions), e.mentions[0].start))
 
@@ -95,6 +95,31 @@ def same(short: str, long: str, rule: KindRule) -> bool:
     return all(w in _QUALIFIERS for w in extra)
 
 
+def short_forms(name: str, kind: str, *, rules: Mapping[str, KindRule] = KIND_RULES) -> list[str]:
+    """The shorter forms `same` would take for `name`, longest first: its tails (区委统战部,
+    统战部 of 淄川区委统战部; Chen of Daniel Chen), the name less its suffix (上海 of 上海市),
+    and an English name less its qualifiers (Riverton Council of Riverton City Council).
+
+    So an entity named by its full name is found where the text uses a shorter one; each
+    form still has to pass its kind's check and belong to this entity alone.
+    """
+    rule = rules[kind]
+    if HAN_CHAR.search(name):
+        if rule.person:
+            return []
+        forms = [name[i:] for i in range(1, len(name) - 2)]
+        if (suffix := zh_suffix(name, rule)) is not None:
+            forms.append(name[: -len(suffix)])
+    else:
+        words = name.split()
+        least = 1 if rule.person else 2
+        forms = [" ".join(words[i:]) for i in range(1, len(words) - least + 1)]
+        plain = [w for w in words[1:-1] if w.lower() not in _QUALIFIERS]
+        if not rule.person and len(words) > 2 and len(plain) < len(words) - 2:
+            forms.append(" ".join([words[0], *plain, words[-1]]))
+    return [f for f in dict.fromkeys(forms) if f and same(f, name, rule)]
+
+
 def _word_keys(name: str) -> list[str]:
     keys = []
     for word in name.split():
@@ -105,7 +130,7 @@ def _word_keys(name: str) -> list[str]:
     return keys
 
 
-def _outermost(spans: list[SourceSpan]) -> tuple[SourceSpan, ...]:
+def outermost(spans: list[SourceSpan]) -> tuple[SourceSpan, ...]:
     """Spans in order, those inside another (区委统战部 inside 淄川区委统战部) dropped."""
     ordered = sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: (s.start, -s.end))
     kept: list[SourceSpan] = []

@@ -70,13 +70,13 @@ EN_TITLES = sorted(
 EN_TITLE = "|".join(f"[{t[0]}{t[0].lower()}]{t[1:]}" for t in EN_TITLES)
 
 
-ZH_FIRST = frozenset("在到从与把被给让将据并及等的了")  # a preposition or particle first
+ZH_FIRST = frozenset("在到从与把被给让将据并及等的了以")  # a preposition or particle first
 ZH_LINKS = ("联合", "会同", "协同", "携手", "连同")  # 联合县商务局: a link, then a name
 ZH_PARTICLES = frozenset("的了")
 # Openings of a common noun phrase, not a name (全县, 各乡镇, 乡村电商服务站, 区级医院).
 ZH_GENERIC_START = re.compile(
     "^(?:全部|所有|各级|各类|各地|各个|乡村|城乡|乡镇|农村|城市|基层|镇办|镇村|[县区市省乡镇村]级|"
-    "当地|本地|外地|周边|附近|偏远|老旧|有关|相关|其他|部分|多个|多家|一些|这些|那些|社区|小区|人均|中心|"
+    "当地|本地|外地|周边|附近|偏远|老旧|有关|相关|其他|部分|多个|多家|一些|这些|那些|社区|小区|人均|中心|中小学|"
     "[各每该某诸此这那我其]|"
     "[一二三四五六七八九十两几数多]+[个家所座名处条项批位])"
 )
@@ -99,7 +99,8 @@ class KindRule:
 
     `suffixes_zh` maps a type suffix (simplified) to the fewest characters a name ending in
     it has: a facility word alone (服务站, 图书馆, 卫生院) names a kind of place, not one
-    organisation. `suffixes_en` are last words that type an English name, `heads_en` words
+    organisation. `suffixes_hant`: suffixes as only a Traditional document writes them (里,
+    a Taiwanese neighbourhood; Simplified writes "inside" 里 too, Traditional 裡). `suffixes_en` are last words that type an English name, `heads_en` words
     before its "of" (University of Toronto, Department of Health), `prefixes_en` first words
     (Lake Avery, Fort Wayne), `compounds_en` two last words that type a name whatever the
     last alone would (Water District: an organisation). `generic_zh` are endings that make a
@@ -113,6 +114,7 @@ class KindRule:
 
     person: bool = False
     suffixes_zh: Mapping[str, int] = field(default_factory=dict)
+    suffixes_hant: Mapping[str, int] = field(default_factory=dict)
     suffixes_en: frozenset[str] = frozenset()
     heads_en: frozenset[str] = frozenset()
     prefixes_en: frozenset[str] = frozenset()
@@ -157,17 +159,23 @@ KIND_RULES: dict[str, KindRule] = {
             """大会 推进会 座谈会 发布会 运动会 博览会 交易会 展销会 培训会 动员会 表彰会 报告会 党代会
             人代会 茶话会 见面会 研讨会 论证会 听证会 说明会 交流会 现场会 调度会 部署会 协调会 工作会
             推介会 洽谈会 联欢会 分享会 启动会 观摩会 恳谈会 招聘会 音乐会 演唱会 例会 晚会 庙会 年会
-            峰会 盛会 全会 社会 网站 合办 主办 承办 协办 举办 创办 兴办 开办 督办 代办 常委 干部 全部 内部 外部 局部 东部 西部 南部 北部 中部 大局 格局 布局 全局
-            结局 当局 开局 新局 场所 厕所 住所 好处 到处 之处 益处 长处 难处 住处""".split()
+            峰会 盛会 全会 社会 开会 散会 聚会 约会 机会 体会 误会 理会 集会 宴会 舞会 酒会 网站 合办 主办 承办 协办 举办 创办 兴办 开办 督办 代办 常委 干部 全部 内部 外部 局部 东部 西部 南部 北部 中部 大局 格局 布局 全局
+            结局 当局 开局 新局 场所 厕所 住所 好处 到处 之处 益处 长处 难处 住处 客厅 餐厅 大厅 展厅
+            舞厅 歌厅 前厅 门厅 音乐厅""".split()
         ),
         office_verbs=True,
         qualified_zh=frozenset("站 中心 院 所 馆 校 社".split()),
+        common_zh=frozenset(
+            """里办公处 区公所 乡公所 镇公所 村委会 居委会 村民委员会 居民委员会 管委会 党支部 村党支部
+            服务中心 卫生院 卫生所 派出所 区政府 县政府 市政府 镇政府 乡政府""".split()
+        ),
     ),
     "places": KindRule(
         suffixes_zh=_suffixes(
             "省:3 市:3 县:3 区:3 镇:3 乡:3 村:3 街道:4 州:3 旗:3 公园:4 广场:4 码头:4 水库:4 机场:4 "
             "车站:4 景区:4"
         ),
+        suffixes_hant={"里": 3},
         suffixes_en=frozenset(
             """city county province district state township town village borough parish region
             street st avenue ave road rd boulevard blvd lane drive park point bay beach harbor
@@ -178,10 +186,11 @@ KIND_RULES: dict[str, KindRule] = {
         prefixes_en=frozenset("lake mount mt fort ft port cape".split()),
         generic_zh=tuple(
             """城市 都市 超市 上市 股市 门市 夜市 集市 校区 行政村 自然村 新农村 乡村 农村 城乡 乡镇 村镇
-            城镇 市县 县市 省市 区县 县区""".split()
+            城镇 市县 县市 省市 区县 县区 功能区 体验区 阅览区 阅读区 休息区 活动区 展区 展示区 服务区
+            候车区 停车区 等候区 就餐区 办公区 生活区 游览区 公里 千里 万里 邻里 乡里 故里""".split()
         ),
         common_zh=frozenset(
-            "城区 市区 郊区 山区 辖区 片区 街区 园区 厂区 矿区 库区 灾区 社区 小区 景区 新区 老区 林区 牧区".split()
+            "城区 市区 郊区 山区 辖区 片区 街区 园区 厂区 矿区 库区 灾区 社区 小区 景区 新区 老区 林区 牧区 口袋公园".split()
         ),
         listed=gazetteers.is_place,
     ),
@@ -195,14 +204,13 @@ def zh_suffix(simple: str, rule: KindRule) -> str | None:
 
 
 def en_typed(words: Sequence[str], rule: KindRule) -> bool:
-    """Whether a type word of the kind types these words: the last (Riverton City Council),
-    the one before "of" (Ohio Department of Education), or a prefix (Lake Avery)."""
-    if words[-1].lower().rstrip(".") in rule.suffixes_en:
-        return True
-    if " ".join(words[-2:]).lower() in rule.compounds_en:
-        return True
+    """Whether a type word of the kind types these words: a prefix (Lake Avery), the one
+    before "of" (Ohio Department of Education; United Way of Clearwater County is no
+    county), or the last (Riverton City Council)."""
     if len(words) > 1 and words[0].lower() in rule.prefixes_en:
         return True
     if "of" in words[1:]:
         return words[words.index("of", 1) - 1].lower() in rule.heads_en
-    return False
+    if words[-1].lower().rstrip(".") in rule.suffixes_en:
+        return True
+    return " ".join(words[-2:]).lower() in rule.compounds_en

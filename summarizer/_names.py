@@ -7,11 +7,11 @@ or a place ends in a type suffix (局, 商会, 镇; Council, County) or is liste
 Nothing starts with a verb, ends with punctuation, holds a list mark or a quote, or runs on
 as a topic phrase. Each rejection names its reason, so rejections can be counted.
 
-A name is checked in the document's Chinese script, located through grounding's folding (so
-width and script variants are found), and merged with its other forms: a short name
-(区委统战部) with its full one (淄川区委统战部), "Riverton Council" with "Riverton City
-Council", "Chen" with "Daniel Chen". The rules of each kind are data (`KIND_RULES`), so a
-schema with another kind adds a `KindRule` rather than code.
+A name is checked in the document's Chinese script, located (`_mentions`, so width and
+script variants are found), and merged with its other forms: a short name (区委统战部) with
+its full one (淄川区委统战部), "Riverton Council" with "Riverton City Council", "Chen" with
+"Daniel Chen". The rules of each kind are data (`KIND_RULES`), so a schema with another
+kind adds a `KindRule` rather than code.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from summarizer import _gazetteers as gazetteers
 from summarizer import _kinds as kinds
-from summarizer._grounding import fold
 from summarizer._identity import Entity, merge
 from summarizer._kinds import KIND_RULES, KindRule
-from summarizer._language import converter
-from summarizer._schemas import Entities, SourceSpan
+from summarizer._language import chinese_script, converter
+from summarizer._mentions import mentions
+from summarizer._schemas import SourceSpan
 from summarizer._scripts import HAN, HAN_CHAR, is_han
 
 _CAP_WORD = re.compile(r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.|(?:Mc|Mac|O')[A-Z][a-z]+)$")
@@ -37,7 +37,6 @@ _EN_LEADING_TITLES = re.compile(rf"^(?:(?:[A-Z][a-z]+[ \t]+)?(?:{kinds.EN_TITLE}
 _LEADING_ARTICLE = re.compile(r"^(?:The|the|A|An)\s+")
 _ABBREVIATION_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|Bros|Mt|Ft)\.$")
 _QUOTES = frozenset('"“”„‟「」『』《》〈〉«»')
-_CLAUSE_MARKS = frozenset('，。、；：！？,;:!?“”「」『』《》()（）"\n')
 
 
 @dataclass(frozen=True)
@@ -75,12 +74,14 @@ def to_script(name: str, language: str, text: str = "") -> str:
     if language not in ("zh-Hans", "zh-Hant"):
         return name
     convert = converter("s2t" if language == "zh-Hant" else "t2s").convert
+    whole = str(convert(name))
     if not text:
-        return str(convert(name)) if language == "zh-Hant" else simplified(name)
+        return whole if language == "zh-Hant" else simplified(name)
+    # Phrase by phrase where OpenCC keeps the length (头发 → 頭髮, not 頭發), else by character.
+    others = whole if len(whole) == len(name) else [str(convert(ch)) for ch in name]
     present = _characters(text)
     out = []
-    for ch in name:
-        other = str(convert(ch))
+    for ch, other in zip(name, others, strict=True):
         keep = len(other) != 1 or (ch in present and other not in present)
         out.append(ch if keep else other)
     return "".join(out)
@@ -137,7 +138,9 @@ def check(
     if reason is not None:
         return reason
     if HAN_CHAR.search(name):
-        return _zh_person(name, rules) if rule.person else _zh_named(simplified(name), rule)
+        if rule.person:
+            return _zh_person(name, rules)
+        return _zh_named(simplified(name), rule, _traditional_suffix(name, rule, text))
     return _en_person(name, text, rules) if rule.person else _en_named(name, rule, text, rules)
 
 
@@ -169,8 +172,21 @@ def _is_punctuation(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS" or ch.isspace()
 
 
-def _zh_named(simple: str, rule: KindRule) -> str | None:
-    """An organisation's or a place's name, in simplified script.
+def _traditional_suffix(name: str, rule: KindRule, text: str) -> str | None:
+    """The suffix only a Traditional document writes that `name` ends in as written (松鶴里;
+    社區裡 is "in the community"), when the document is in Traditional script."""
+    suffix = next((s for s in rule.suffixes_hant if name.endswith(s)), None)
+    return suffix if suffix is not None and text and _traditional(text) else None
+
+
+@lru_cache(maxsize=8)
+def _traditional(text: str) -> bool:
+    return chinese_script(text) == "zh-Hant"
+
+
+def _zh_named(simple: str, rule: KindRule, traditional: str | None = None) -> str | None:
+    """An organisation's or a place's name, in simplified script; `traditional`, a suffix
+    of the name as a Traditional document writes it (`_traditional_suffix`).
 
     A listed name passes the verb and determiner checks (新建区, 本溪市), not the others.
     """
@@ -183,10 +199,10 @@ def _zh_named(simple: str, rule: KindRule) -> str | None:
         reason = _zh_opening(simple, rule)
         if reason is not None:
             return reason
-    suffix = kinds.zh_suffix(simple, rule)
+    suffix = kinds.zh_suffix(simple, rule) or traditional
     if suffix is None or listed:
         return None if listed else ("topic_phrase" if len(simple) > 12 else "no_suffix")
-    if len(simple) < rule.suffixes_zh[suffix]:
+    if len(simple) < {**rule.suffixes_hant, **rule.suffixes_zh}[suffix]:
         return "too_short"
     if suffix in rule.qualified_zh and not _qualified(simple[: -len(suffix)], rule):
         return "unqualified"
@@ -305,44 +321,6 @@ def _lowercase_in(phrase: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-# --- where a name is mentioned -----------------------------------------------------------------
-
-
-def mentions(name: str, text: str) -> list[SourceSpan]:
-    """Every place `text` names `name`, left to right, none overlapping.
-
-    Found through grounding's folding, so width, case, whitespace and script variants match
-    (農业處 finds 農業處); `text[start:end]` is the mention as the source writes it. A Latin
-    name stands as whole words with its capital (Chen is not in Kitchen), and no match runs
-    across a clause mark the name itself lacks (黄军 is not in 黄，军).
-    """
-    needle = fold(name).text
-    if not needle:
-        return []
-    source = fold(text)
-    latin = HAN_CHAR.search(name) is None
-    marks = _CLAUSE_MARKS - set(name)
-    spans = []
-    pos = source.text.find(needle)
-    while pos >= 0:
-        start, end = source.origin[pos], source.origin[pos + len(needle) - 1] + 1
-        if not marks.intersection(text[start:end]) and (
-            not latin or _whole_words(name, text, start, end)
-        ):
-            spans.append(SourceSpan(start=start, end=end))
-            pos = source.text.find(needle, pos + len(needle))
-        else:
-            pos = source.text.find(needle, pos + 1)
-    return spans
-
-
-def _whole_words(name: str, text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    capital = not name[0].isupper() or text[start].isupper()
-    return capital and not before.isalnum() and not after.isalnum()
-
-
 # --- one entity, many forms --------------------------------------------------------------------
 
 
@@ -375,26 +353,3 @@ def resolve(
         )
         found.setdefault(to_script(written, language, text) if written else verdict.name, spans)
     return Resolution(merge(found, kind, rules=rules), rejected)
-
-
-# --- how well names were found -------------------------------------------------------------------
-
-
-def score(
-    predicted: Sequence[Entities],
-    gold: Sequence[Entities],
-    fields: Sequence[str] = ("people", "organizations", "places"),
-) -> tuple[float, float]:
-    """Micro-averaged precision and recall over documents and kinds.
-
-    Names are compared after grounding's folding (width, case, script, punctuation); a name
-    under the wrong kind counts as wrong. With nothing predicted (or nothing to find) the
-    figure is 1.0.
-    """
-    hits = guessed = wanted = 0
-    for got, want in zip(predicted, gold, strict=True):
-        for kind in fields:
-            g = {fold(n).text for n in getattr(got, kind)}
-            w = {fold(n).text for n in getattr(want, kind)}
-            hits, guessed, wanted = hits + len(g & w), guessed + len(g), wanted + len(w)
-    return (hits / guessed if guessed else 1.0, hits / wanted if wanted else 1.0)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from summarizer._extracted import Extraction
 from summarizer._prompts import PromptRef
 
 FactCategory = Literal["number", "date", "money", "percent", "event"]
@@ -60,9 +61,32 @@ class Citation(_Model):
 
 
 class Entities(_Model):
+    """Names by kind; each field is a kind the engines find (its rules: `_kinds.KIND_RULES`)."""
+
     people: list[str] = Field(default_factory=list)
     organizations: list[str] = Field(default_factory=list)
     places: list[str] = Field(default_factory=list)
+
+
+class EntityMention(_Model):
+    """Where the cleaned text names one entity of `entities`: every form of it, as written."""
+
+    kind: str
+    name: str
+    spans: list[SourceSpan] = Field(min_length=1)
+
+
+class EntityStats(_Model):
+    """What became of the names an engine proposed (a model's, each once; the offline engine
+    checks its candidates as it finds them): `kept` as entities, dropped for no mention in
+    the cleaned text, or rejected by their kind's check, by reason (verb_initial, no_suffix,
+    topic_phrase, punctuation, inside_another, ...). `retyped`: kept under another kind than
+    proposed, which its suffix or a gazetteer names (青岚县 given as an organisation)."""
+
+    kept: int = 0
+    dropped_not_in_source: int = 0
+    rejected: dict[str, int] = Field(default_factory=dict)
+    retyped: int = 0
 
 
 class CleaningStep(_Model):
@@ -97,6 +121,8 @@ class DocumentInfo(_Model):
     replaced_bytes: int = Field(
         default=0, ge=0, description="Invalid UTF-8 bytes read as U+FFFD (a damaged UTF-8 file)."
     )
+    url: str | None = Field(default=None, description="A fetched page's URL, secrets masked.")
+    final_url: str | None = Field(default=None, description="The same page's URL after redirects.")
 
 
 class ClaimStats(_Model):
@@ -159,7 +185,7 @@ class EndpointMeta(_Model):
     context_source: str
 
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 class Metadata(_Model):
@@ -181,6 +207,7 @@ class Metadata(_Model):
     prompts: list[PromptRef] = Field(default_factory=list)
     usage: Usage | None = None
     grounding: GroundingStats | None = None
+    entities: EntityStats | None = None
 
 
 class DocumentSummary(_Model):
@@ -190,11 +217,15 @@ class DocumentSummary(_Model):
     key_points: list[str]
     facts: list[Fact]
     entities: Entities = Field(default_factory=Entities)
+    entity_mentions: list[EntityMention] = Field(
+        default_factory=list, description="Every entity's mentions in the cleaned text."
+    )
     citations: list[Citation] = Field(
         default_factory=list,
         description="Source spans of key points and summary sentences, where an engine cites.",
     )
     metadata: Metadata
+    extraction: Extraction | None = Field(default=None, description="Your own fields: --schema.")
 
     def to_json(self, **kwargs: Any) -> str:
         return self.model_dump_json(indent=2, **kwargs)

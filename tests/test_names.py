@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -10,8 +9,11 @@ import pytest
 from summarizer import _gazetteers as gazetteers
 from summarizer import _identity as identity
 from summarizer import _names as names
+from summarizer._eval.entities import load as gold
+from summarizer._eval.entities import score
 from summarizer._grounding import fold
 from summarizer._kinds import KIND_RULES, KindRule
+from summarizer._mentions import mentions
 from summarizer._schemas import Entities, SourceSpan
 
 LABELLED = sorted((Path(__file__).parent / "data" / "entities").glob("*.json"))
@@ -141,17 +143,17 @@ def test_the_document_decides_characters_opencc_would_change() -> None:
 # --- mentions ------------------------------------------------------------------------------------
 
 
-def labelled() -> list[dict[str, object]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in LABELLED]
+def labelled() -> list[tuple[str, Entities]]:
+    """Each labelled text (NAME.txt) with its true names (NAME.json)."""
+    return [(p.with_suffix(".txt").read_text(encoding="utf-8"), gold(p)) for p in LABELLED]
 
 
 def test_every_mention_span_reproduces_the_name_as_written() -> None:
     checked = 0
-    for doc in labelled():
-        text = str(doc["text"])
-        for kind in ("people", "organizations", "places"):
-            for name in doc[kind]:  # type: ignore[attr-defined]
-                spans = names.mentions(name, text)
+    for text, truth in labelled():
+        for kind in Entities.model_fields:
+            for name in getattr(truth, kind):
+                spans = mentions(name, text)
                 written = [text[s.start : s.end] for s in spans]
                 assert all(fold(w).text == fold(name).text for w in written), name
                 assert written.count(name) == text.count(name), name  # TORONTO is Toronto too
@@ -163,20 +165,20 @@ def test_every_mention_span_reproduces_the_name_as_written() -> None:
 
 def test_mentions_fold_width_script_and_whitespace() -> None:
     text = "由ＡＢＣ公司承建。農業處處長說，Riverton  City \tCouncil 開會。"
-    (wide,) = names.mentions("ABC公司", text)
+    (wide,) = mentions("ABC公司", text)
     assert text[wide.start : wide.end] == "ＡＢＣ公司"
-    (script,) = names.mentions("农业处", text)
+    (script,) = mentions("农业处", text)
     assert text[script.start : script.end] == "農業處"
-    (spaced,) = names.mentions("Riverton City Council", text)
+    (spaced,) = mentions("Riverton City Council", text)
     assert text[spaced.start : spaced.end] == "Riverton  City \tCouncil"
 
 
 def test_mentions_stop_at_words_capitals_and_clause_marks() -> None:
-    assert [(s.start, s.end) for s in names.mentions("Chen", "Kitchen Chen")] == [(8, 12)]
-    assert names.mentions("Riverton", "the riverton road") == []
-    assert names.mentions("黄军", "黄，军说") == []
-    assert names.mentions("", "anything") == []
-    spans = names.mentions("商会", "商会商会")
+    assert [(s.start, s.end) for s in mentions("Chen", "Kitchen Chen")] == [(8, 12)]
+    assert mentions("Riverton", "the riverton road") == []
+    assert mentions("黄军", "黄，军说") == []
+    assert mentions("", "anything") == []
+    spans = mentions("商会", "商会商会")
     assert [(s.start, s.end) for s in spans] == [(0, 2), (2, 4)]
 
 
@@ -255,8 +257,7 @@ def test_same(short: str, long: str, kind: str, same: bool) -> None:
 
 
 def test_a_name_in_the_other_script_is_kept_as_the_document_writes_it() -> None:
-    text = (LABELLED[0].parent / "zh_hant_09_farm_mixed.json").read_text(encoding="utf-8")
-    doc = json.loads(text)["text"]
+    doc = (LABELLED[0].parent / "zh_hant_09_farm_mixed.txt").read_text(encoding="utf-8")
     (entity,) = resolved(["農业處", "桐林縣政府农业处"], "organizations", doc, "zh-Hant")
     assert entity.name == "桐林縣政府農業處"
     assert len(entity.mentions) == 2  # the short 農业處 of 農业處處長 too
@@ -327,12 +328,34 @@ def test_english_gazetteer_lists_cities_states_and_provinces() -> None:
 def test_score_is_micro_precision_and_recall_after_folding() -> None:
     gold = [Entities(people=["黃志遠"], places=["臺北市", "大安區"]), Entities(places=["Ohio"])]
     found = [Entities(people=["黄志远"], places=["臺北市", "文山區"]), Entities(people=["Ohio"])]
-    assert names.score(found, gold) == (2 / 4, 2 / 4)
-    assert names.score(gold, gold) == (1.0, 1.0)
-    assert names.score([Entities()], [Entities()]) == (1.0, 1.0)
+    assert score(found, gold) == (2 / 4, 2 / 4)
+    assert score(gold, gold) == (1.0, 1.0)
+    assert score([Entities()], [Entities()]) == (1.0, 1.0)
     with pytest.raises(ValueError):
-        names.score(found, gold[:1])
+        score(found, gold[:1])
 
 
 def test_fold_is_what_score_compares() -> None:
     assert fold("臺北市").text == fold("台北市").text
+
+
+def test_a_traditional_neighbourhood_ends_in_li_only_in_traditional_text() -> None:
+    hant = "松鶴里里長陳美玲說，社區裡的長者走了數百公里。"
+    assert names.check("松鶴里", "places", text=hant) is None
+    assert names.check("社區裡", "places", text=hant) == "generic"  # 裡: "inside"
+    assert names.check("數百公里", "places", text=hant) == "common_noun"
+    assert names.check("松鹤里", "places", text="松鹤里的老人说这里很好。") == "no_suffix"
+    assert names.check("松鶴里", "places") == "no_suffix"  # without the document, no telling
+
+
+def test_to_script_converts_phrases_where_the_document_allows() -> None:
+    text = "頭髮與松竹里"
+    assert names.to_script("头发", "zh-Hant", text) == "頭髮"  # not 頭發
+    assert names.to_script("松竹里的头发", "zh-Hant", text) == "松竹里的頭髮"
+
+
+def test_subdivisions_named_by_a_common_word_are_no_places() -> None:
+    pytest.importorskip("pycountry")
+    for word in ("中央", "中部", "东部区", "北部省", "高山"):
+        assert not gazetteers.is_place(word), word
+    assert gazetteers.is_place("台中") and gazetteers.is_place("中央邦")

@@ -58,6 +58,26 @@ def check_grounded(path: Path, result: object) -> None:
         assert cleaned[fact.start : fact.end] == fact.evidence
 
 
+def check_entities(path: Path, result: object) -> None:
+    """Every entity the model named and the engine kept is a name of its kind, located."""
+    from summarizer._grounding import fold
+    from summarizer._names import check
+    from summarizer._schemas import DocumentSummary, Entities
+
+    assert isinstance(result, DocumentSummary)
+    cleaned = clean(load(path).text, markdown=path.suffix == ".md").text
+    emitted = [(k, n) for k in Entities.model_fields for n in getattr(result.entities, k)]
+    assert emitted, "the model should name someone or something"
+    assert [(m.kind, m.name) for m in result.entity_mentions] == emitted
+    for mention in result.entity_mentions:
+        assert check(mention.name, mention.kind, text=cleaned) is None, mention.name
+        written = [cleaned[s.start : s.end] for s in mention.spans]
+        assert fold(mention.name).text in {fold(w).text for w in written}, mention.name
+        assert all(s.source_start is not None for s in mention.spans)
+    stats = result.metadata.entities
+    assert stats is not None and stats.kept == len(emitted)
+
+
 def check_provenance(result: object) -> None:
     from summarizer._prompts import load as load_prompt
     from summarizer._schemas import DocumentSummary
@@ -83,6 +103,9 @@ def test_chinese_multi_chunk_document(tmp_path: Path) -> None:
     assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hans"
     check_grounded(path, result)
     check_provenance(result)
+    check_entities(path, result)
+    stats = result.metadata.entities  # the model also named 46家企业和合作社, 12个乡镇, ...
+    assert stats is not None and stats.rejected.get("no_suffix", 0) >= 3
     assert 1 <= len(result.key_points) <= 7
 
 
@@ -93,6 +116,7 @@ def test_traditional_document_stays_traditional(tmp_path: Path) -> None:
     assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hant"
     check_grounded(path, result)
     check_provenance(result)
+    check_entities(path, result)
 
 
 def test_english_document(tmp_path: Path) -> None:
@@ -102,6 +126,7 @@ def test_english_document(tmp_path: Path) -> None:
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in result.summary)
     check_grounded(path, result)
     check_provenance(result)
+    check_entities(path, result)
 
 
 def test_second_run_is_served_from_cache(tmp_path: Path) -> None:

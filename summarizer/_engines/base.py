@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer._prompts import PromptRef
-from summarizer._schemas import Citation, EndpointMeta, Entities, Fact, GroundingStats, Usage
+from summarizer._schemas import (
+    Citation,
+    EndpointMeta,
+    Entities,
+    EntityStats,
+    Fact,
+    GroundingStats,
+    Usage,
+)
 
 if TYPE_CHECKING:
     from summarizer._cleaning import CleanedText
@@ -38,6 +46,7 @@ class EngineResult:
     citations: list[Citation] = field(default_factory=list)  # of key points and summary
     run: ModelRun | None = None
     timings: dict[str, float] = field(default_factory=dict)  # the engine's own stages, ms
+    entity_stats: EntityStats | None = None  # the names it turned away, where it counts them
 
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks in all)

@@ -7,6 +7,7 @@ claims.py    a result's claims (facts, key points, summary sentences) and their 
 keypoints.py near-duplicate and label-like key points
 metrics.py   the reference-free metrics of one result, and their totals
 rouge.py     ROUGE against reference summaries, character-level for CJK (rouge-score)
+entities.py  entity precision and recall against labelled names (--gold)
 judge.py     a model's verdict on each claim, beside the lexical check
 compare.py   the paired per-document comparison of each run with the first
 report.py    the report as a rich table, JSON and Markdown

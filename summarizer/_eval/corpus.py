@@ -18,6 +18,7 @@ from summarizer import _language as language
 from summarizer._entities import extract_entities
 from summarizer._grounding import numbers
 from summarizer._inputs import expand
+from summarizer._schemas import Entities
 from summarizer._sentences import Span, split_sentences
 
 
@@ -40,7 +41,7 @@ def read(source: str) -> Doc:
     lang = language.detect(cleaned)
     sentences = tuple(split_sentences(cleaned))
     entities = extract_entities(cleaned, language.is_chinese(lang))
-    names = [n for n in (*entities.people, *entities.organizations, *entities.places) if n]
+    names = [n for kind in Entities.model_fields for n in getattr(entities, kind) if n]
     key = tuple(
         i
         for i, (start, end) in enumerate(sentences)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
+from summarizer._eval import entities as entities_
 from summarizer._eval import keypoints
 from summarizer._eval.claims import Claim, Kind
 from summarizer._eval.corpus import Doc
@@ -111,6 +112,7 @@ class DocMetrics(_Record):
     wall_ms: float = 0.0
     rouge: RougeScores | None = None
     judge: JudgeTally | None = None
+    entities: entities_.EntityCounts | None = None  # with labelled names (--gold)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -213,6 +215,7 @@ def totals(rows: list[DocMetrics]) -> DocMetrics | None:
         judge=JudgeTally(**{k: sum(getattr(j, k) for j in judged) for k in JudgeTally.model_fields})
         if judged
         else None,
+        entities=entities_.total([r.entities for r in rows if r.entities is not None]),
     )
 
 
@@ -304,6 +307,7 @@ METRICS: list[Metric] = [
     _rouge_row("rouge1"),
     _rouge_row("rouge2"),
     _rouge_row("rougeL"),
+    *(Metric(name, "higher", value, show) for name, value, show in entities_.ROWS),
     Metric(
         "judge agreement",
         None,

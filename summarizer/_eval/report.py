@@ -22,6 +22,8 @@ def _shown(results: EvalResults) -> list[Metric]:
         skip |= {"rouge1", "rouge2", "rougeL"}
     if results.judge is None:
         skip.add("judge agreement")
+    if not results.gold:
+        skip |= {"entity precision", "entity recall"}
     return [m for m in METRICS if m.name not in skip]
 
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from summarizer._eval import entities as entities_
 from summarizer._eval import judge, rouge
 from summarizer._eval.claims import Claim, claims
 from summarizer._eval.compare import Comparison, Rows, compare
 from summarizer._eval.metrics import DocMetrics, compute, totals
 from summarizer._eval.runner import Outcome
+from summarizer._schemas import Entities
 
 
 class _Record(BaseModel):
@@ -53,6 +55,7 @@ class EvalResults(_Record):
     totals: dict[str, DocMetrics]
     comparisons: list[Comparison]
     references: int  # documents with a reference summary
+    gold: int = 0  # documents with labelled names
     judge: JudgeInfo | None = None
 
     @property
@@ -74,8 +77,10 @@ def build(
     scored: list[Scored],
     references: dict[str, str] | None = None,
     verdicts: judge.Verdicts | None = None,
+    gold: dict[str, Entities] | None = None,
 ) -> EvalResults:
     references = references or {}
+    gold = gold or {}
     runs: dict[str, RunInfo] = {}
     rows: list[DocRow] = []
     for item in scored:
@@ -93,6 +98,8 @@ def build(
             metrics.rouge = rouge.score(reference, outcome.result.summary)
         if verdicts is not None:
             metrics.judge = judge.tally(item.claims, verdicts.answers)
+        if (labelled := gold.get(outcome.doc.source)) is not None:
+            metrics.entities = entities_.count(outcome.result.entities, labelled)
         rows.append(DocRow(run=info.label, source=outcome.doc.source, metrics=metrics))
     by_run: Rows = {}
     for row in rows:
@@ -106,6 +113,7 @@ def build(
         totals={label: total for label, total in summed.items() if total is not None},
         comparisons=compare(by_run, list(runs)),
         references=len(references),
+        gold=len(gold),
         judge=_judge_info(verdicts) if verdicts is not None else None,
     )
 
