@@ -34,6 +34,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "profile": ("SUMMARIZER_PROFILE",),
     "mode": ("SUMMARIZER_MODE",),
     "cache_dir": ("SUMMARIZER_CACHE_DIR",),
+    "schemas_dir": ("SUMMARIZER_SCHEMAS_DIR",),
 }
 
 
@@ -76,6 +77,13 @@ class Settings(BaseModel):
     )
     model_file: Path | None = None
 
+    # Your own fields (`--schema`, `_custom.py`).
+    schema_spec: str | None = Field(
+        default=None, description="A JSON Schema file, module:Class, a saved name, or fields."
+    )
+    summary: bool = Field(default=True, description="False (--no-summary): the fields alone.")
+    schemas_dir: Path | None = Field(default=None, description="Where saved schemas are kept.")
+
     # Batches on a Ray cluster (`--executor ray`) and table inputs (Parquet, JSON Lines).
     ray_address: str | None = Field(
         default=None, description="None starts a local cluster; 'auto' joins the one running."
@@ -95,6 +103,15 @@ class Settings(BaseModel):
     @property
     def model_configured(self) -> bool:
         return bool(self.model or self.model_file)
+
+    @property
+    def schemas_path(self) -> Path:
+        """`summarizer schemas save` keeps them here: the user config directory by default."""
+        if self.schemas_dir is not None:
+            return self.schemas_dir
+        import platformdirs
+
+        return platformdirs.user_config_path("summarizer") / "schemas"
 
     @property
     def cache_path(self) -> Path | None:

@@ -5,6 +5,7 @@
     │   ├── DocumentNotFound
     │   ├── NotAFile               a directory or other non-regular path
     │   ├── UnreadableDocument     permissions, I/O errors, broken PDFs
+    │   │   └── FetchFailed        a URL's server unreachable or refusing (exit 1)
     │   ├── BinaryDocument         bytes that are not text in any encoding we know
     │   ├── EmptyDocument          empty, or empty once cleaning removed the noise
     │   ├── DocumentTooLarge       over the input size limit, refused before reading
@@ -53,6 +54,13 @@ class NotAFile(DocumentError):
 
 class UnreadableDocument(DocumentError):
     pass
+
+
+class FetchFailed(UnreadableDocument):
+    """A URL that could not be fetched: a failed run (exit 1) that may work another time,
+    unlike a URL that is wrong in itself or a page over the size limit (exit 2)."""
+
+    exit_code = 1
 
 
 class BinaryDocument(DocumentError):

@@ -19,22 +19,23 @@ from rich.console import Console
 
 from summarizer import _batch as batch
 from summarizer import _config as config
+from summarizer import _destinations as destinations
 from summarizer import _engines as engines
 from summarizer import _executors as executors
 from summarizer import _formats as formats
 from summarizer import _prompts as prompts
+from summarizer import _schema_commands as schema_commands
 from summarizer import _views as views
 from summarizer._engines.base import Progress as ProgressHook
 from summarizer._errors import ConfigError
 from summarizer._eval.command import eval_command
 from summarizer._exits import Group, redact, reports_errors, run, use_redactor
-from summarizer._inputs import Item, expand, overwrites_input
-from summarizer._output import is_regular_or_new, write_text
-from summarizer._pipeline import summarize_source
+from summarizer._inputs import Item
+from summarizer._output import write_text
+from summarizer._pipeline import Summarized, summarize_source_with_text
 from summarizer._schemas import DocumentSummary
 from summarizer._session import Session, redactor
-from summarizer._sinks import JsonlSink, Sink, StreamSink
-from summarizer._tables import is_table
+from summarizer._sinks import Sink
 
 F = TypeVar("F", bound=Callable[..., Any])
 MODES = get_args(config.ModeName)
@@ -85,13 +86,15 @@ def _model_options(func: F) -> F:
     "fmt",
     type=click.Choice([*formats.names(), "parquet"]),
     default=None,
-    help="Output format [default: rich, or from the -o suffix]; parquet: shards in -o DIR/.",
+    help="Output format [default: rich, or from the -o suffix]; parquet: shards in -o DIR/; "
+    "html with -o DIR/: a page per document and index.html.",
 )
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path),
-    help="Write the result to this file instead of stdout (a folder for --format parquet).",
+    type=click.Path(path_type=str),
+    help="Write the result to this file instead of stdout (a folder, DIR/, for --format html "
+    "or parquet).",
 )
 @click.option(
     "--engine",
@@ -128,6 +131,17 @@ def _model_options(func: F) -> F:
     default=None,
     help="With citing prompts (v2): a fact's statement is its cited sentence, verbatim.",
 )
+@click.option(
+    "--schema",
+    "schema_spec",
+    metavar="SPEC",
+    default=None,
+    help="Also fill your own fields: a JSON Schema file, module:Class, a saved name, or "
+    "inline ('buyer, amount float: in yuan, deadline date'). Needs a model.",
+)
+@click.option(
+    "--no-summary", "summary", flag_value=False, default=None, help="With --schema: fields only."
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option(
     "--chunk-tokens",
@@ -156,14 +170,16 @@ def _model_options(func: F) -> F:
 @click.option(
     "--id-column", default=None, help="The column naming each row, FILE#ID [default: row index]."
 )
-@click.option("--resume", is_flag=True, help="Skip documents already in the -o JSON Lines file.")
+@click.option(
+    "--resume", is_flag=True, help="Skip documents already in the -o JSON Lines file or -o DIR/."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No notices or progress on stderr.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @reports_errors
 def summarize(
     paths: tuple[str, ...],
     fmt: str | None,
-    output: Path | None,
+    output: str | None,
     resume: bool,
     quiet: bool,
     debug: bool,
@@ -175,50 +191,23 @@ def summarize(
     """Summarize PATHS: .txt, .md, .html or .pdf files, directories, globs, or - for stdin.
 
     With no PATHS and a pipe on stdin, stdin is read. One document prints a panel (or JSON,
-    or Markdown). Several, or a directory, write one JSON line per document as each
-    finishes, and --resume carries on a killed run without repeating a document.
+    Markdown, or an HTML page). Several, or a directory, write one JSON line per document
+    as each finishes (with --format html -o DIR/: a page each, and DIR/index.html), and
+    --resume carries on a killed run without repeating a document.
     """
     if not paths:
         if sys.stdin.isatty():
             raise ConfigError("no input: name a file, a folder or - for stdin")
         paths = ("-",)
-    settings = config.resolve(
-        {**flags, "cache": False if no_cache else None, "prompts": prompt_pins or None}
-    )
-    use_redactor(redactor(settings))
-    for pin in settings.prompts:
-        prompts.load(pin)  # an unknown prompt or version fails before any work
-    engine = engines.choose(settings)
-    if engine == "llm" and not settings.model_configured:
-        raise ConfigError("--engine llm needs a model: pass --model (and --base-url)")
-    outputs = [output] if output is not None else []
-    tables = [p for p in paths if is_table(p)]
-    if tables and executor != "ray":
-        raise ConfigError(f"{tables[0]}: tables (.parquet, .jsonl) are read on Ray: --executor ray")
-    parquet = fmt == "parquet"
-    if output is not None and output.is_dir() and not parquet:
-        raise ConfigError(f"-o {output}: is a folder; only --format parquet writes into one")
-    several = parquet or bool(tables) or len(paths) > 1
-    several = several or any(Path(p).is_dir() for p in paths if p != "-")
-    items = expand(paths, outputs=outputs) if several else None  # refused before any writing
-    if not several and output is not None and paths[0] != "-" and _same_file(paths[0], output):
-        raise ConfigError(overwrites_input(output, paths[0]))
-    chosen = None if parquet else _chosen_format(fmt, output)
-    if several or resume or (chosen is not None and chosen.line_oriented):
-        items = items if items is not None else expand(paths, outputs=outputs)
+    settings = _settings(flags, no_cache=no_cache, prompt_pins=prompt_pins)
+    destination = destinations.choose(paths, fmt, output, executor=executor, resume=resume)
+    if destination.items is not None:
         _batch(
-            items,
-            settings,
-            chosen,
-            output,
-            resume=resume,
-            quiet=quiet,
-            executor=executor,
-            parquet=parquet,
+            destination.items, settings, destination, resume=resume, quiet=quiet, executor=executor
         )
     else:
-        _one(paths[0], settings, chosen, output, quiet=quiet)
-    if engine == "extractive" and not quiet:
+        _one(paths[0], settings, destination.format, destination.output, quiet=quiet)
+    if engines.choose(settings) == "extractive" and not quiet:
         if settings.language:
             click.echo(
                 "summarizer: --lang needs a model; the offline summary keeps the document's language",
@@ -227,18 +216,20 @@ def summarize(
         click.echo(OFFLINE_NOTICE, err=True)
 
 
-def _chosen_format(fmt: str | None, output: Path | None) -> formats.Format | None:
-    if fmt is not None:
-        return formats.get(fmt)
-    if output is None or not is_regular_or_new(output):
-        return None  # the terminal view, or whatever the pipe gets
-    found = formats.for_path(output)
-    if found is None and output.suffix:
-        known = ", ".join(s for f in formats.FORMATS.values() for s in f.suffixes)
-        raise ConfigError(
-            f"{output}: cannot tell the format from {output.suffix!r} (known: {known}); pass --format"
-        )
-    return found
+def _settings(
+    flags: dict[str, Any], *, no_cache: bool, prompt_pins: tuple[str, ...]
+) -> config.Settings:
+    """The run's settings, with every prompt pin loaded and the engine checked before any work."""
+    settings = config.resolve(
+        {**flags, "cache": False if no_cache else None, "prompts": prompt_pins or None}
+    )
+    use_redactor(redactor(settings))
+    for pin in settings.prompts:
+        prompts.load(pin)  # an unknown prompt or version fails before any work
+    if engines.choose(settings) == "llm" and not settings.model_configured:
+        raise ConfigError("--engine llm needs a model: pass --model (and --base-url)")
+    schema_commands.preflight(settings, engines.choose(settings))
+    return settings
 
 
 def _one(
@@ -249,82 +240,49 @@ def _one(
     *,
     quiet: bool,
 ) -> None:
-    async def work(progress: ProgressHook | None) -> DocumentSummary:
+    async def work(progress: ProgressHook | None) -> Summarized:
         async with Session(settings) as session:
-            return await summarize_source(path, session, stdin=sys.stdin.buffer, progress=progress)
+            return await summarize_source_with_text(
+                path, session, stdin=sys.stdin.buffer, progress=progress
+            )
 
     shown = not quiet and sys.stderr.isatty()
     with views.chunk_progress(Console(stderr=True) if shown else None) as progress:
-        result = run(work(progress))
+        found = run(work(progress))
+    result = found.summary
     if result.metadata.document and result.metadata.document.replaced_bytes:
         click.echo(
-            f"summarizer: {path}: {result.metadata.document.replaced_bytes} byte(s) were not "
-            "UTF-8 and were replaced",
+            f"summarizer: {result.metadata.source}: {result.metadata.document.replaced_bytes} "
+            "byte(s) were not UTF-8 and were replaced",  # the source as shown: no URL password
             err=True,
         )
-    if output is None:
-        chosen = fmt or formats.get("rich")
-        if chosen.view is not None and sys.stdout.isatty():
-            Console().print(chosen.view(result))
-        else:
-            click.echo(chosen.render(result), nl=False)
+    chosen = fmt or formats.get("rich")
+    if output is not None:
+        write_text(output, chosen.rendered(result, found.cleaned))
+    elif chosen.view is not None and sys.stdout.isatty():
+        Console().print(chosen.view(result))
     else:
-        write_text(output, (fmt or formats.get("rich")).render(result))
+        click.echo(chosen.rendered(result, found.cleaned), nl=False)
 
 
 def _batch(
     items: list[Item],
     settings: config.Settings,
-    fmt: formats.Format | None,
-    output: Path | None,
+    destination: destinations.Destination,
     *,
     resume: bool,
     quiet: bool,
     executor: str = "local",
-    parquet: bool = False,
 ) -> None:
     """Run a batch with a progress bar, then a table of what happened; exit 1 if any failed."""
-    if fmt is not None and not fmt.line_oriented:
-        raise ConfigError(f"several documents are written as JSON Lines, not --format {fmt.name}")
-    if resume and not parquet and (output is None or not is_regular_or_new(output)):
-        raise ConfigError("--resume needs -o FILE, the JSON Lines file to carry on")
-    sink: Sink
-    if parquet:
-        if output is None:
-            raise ConfigError("--format parquet needs -o DIR/, the folder for its shards")
-        try:
-            from summarizer._sinks_parquet import ParquetSink
-        except ImportError as e:
-            raise ConfigError(
-                "--format parquet needs pyarrow: pip install 'summarizer[ray]'"
-            ) from e
-        sink = ParquetSink(output, resume=resume)
-    elif output is None:
-        sink = StreamSink(sys.stdout.buffer, "<stdout>")
-    elif is_regular_or_new(output):
-        sink = JsonlSink(output, resume=resume)
-    else:  # a FIFO, a pipe, a terminal: written through, never replaced
-        sink = StreamSink.open(output)
+    sink = destinations.open_sink(destination, resume=resume, stdout=sys.stdout.buffer)
     if sink.rejected is not None:
         rejected = sink.rejected
         click.echo(
             f"summarizer: {rejected.lines} line(s) that are not records moved to {rejected.path}",
             err=True,
         )
-    err = Console(stderr=True)
-    bar = views.DocumentProgress(err)
-    shown = not quiet and sys.stderr.isatty()
-    stop = bar.progress.stop if shown else None  # stopping a bar never started prints a newline
-    if stop is not None:
-        bar.progress.start()
-    try:
-        outputs = [output] if output is not None else []
-        work = batch.run(items, settings, sink, executor=executor, outputs=outputs, on_event=bar)
-        report = run(work, cleanup=stop)
-    finally:
-        if stop is not None:
-            stop()
-        sink.close()
+    report = _run_batch(items, settings, sink, destination.output, executor=executor, quiet=quiet)
     for failure in report.failures:
         message = (
             failure.error
@@ -333,16 +291,34 @@ def _batch(
         )
         click.echo(f"summarizer: error: {' '.join(redact(message).split())}", err=True)
     if not quiet:
-        err.print(views.report_table(report))
+        Console(stderr=True).print(views.report_table(report))
     if report.failed:
         sys.exit(1)
 
 
-def _same_file(a: str, b: Path) -> bool:
+def _run_batch(
+    items: list[Item],
+    settings: config.Settings,
+    sink: Sink,
+    output: Path | None,
+    *,
+    executor: str,
+    quiet: bool,
+) -> batch.Report:
+    """The batch under a progress bar (on a terminal, unless --quiet); the sink closed after."""
+    bar = views.DocumentProgress(Console(stderr=True))
+    shown = not quiet and sys.stderr.isatty()
+    stop = bar.progress.stop if shown else None  # stopping a bar never started prints a newline
+    if stop is not None:
+        bar.progress.start()
     try:
-        return b.exists() and Path(a).exists() and Path(a).samefile(b)
-    except OSError:
-        return False
+        outputs = [output] if output is not None else []
+        work = batch.run(items, settings, sink, executor=executor, outputs=outputs, on_event=bar)
+        return run(work, cleanup=stop)
+    finally:
+        if stop is not None:
+            stop()
+        sink.close()
 
 
 @main.command()
@@ -363,9 +339,13 @@ def doctor(debug: bool, **flags: Any) -> None:
 
 
 @main.command()
+@click.option("--for", "spec", metavar="SPEC", default=None, help="With --schema SPEC's fields.")
 @reports_errors
-def schema(debug: bool = False) -> None:
+def schema(spec: str | None = None, debug: bool = False) -> None:
     """Print the JSON Schema that every --format json result validates against."""
+    if spec is not None:
+        click.echo(schema_commands.result_schema(spec))
+        return
     click.echo(json.dumps(DocumentSummary.model_json_schema(), indent=2, ensure_ascii=False))
 
 
@@ -392,3 +372,4 @@ def prompts_show(ref: str, debug: bool = False) -> None:
 
 
 main.add_command(eval_command, name="eval")
+main.add_command(schema_commands.schemas_group, name="schemas")

@@ -408,6 +408,23 @@ def test_cli_writes_parquet_shards_from_a_table(cluster: str, tmp_path: Path) ->
     assert sources == [f"{parquet}#a{i}" for i in range(5)]
 
 
+def test_urls_are_fetched_by_the_workers_a_login_too(cluster: str, tmp_path: Path) -> None:
+    from .pages import Page, serve
+
+    text = doc_text(1).encode()
+    pages = {"/a": Page(text, "text/plain"), "/p": Page(text, "text/plain", login="ana:pw9")}
+    with serve(pages) as site:
+        host = site.base.removeprefix("http://")
+        urls = [f"{site.base}/a", f"http://ana:pw9@{host}/p", f"{site.base}/gone"]
+        out = tmp_path / "out.jsonl"
+        report = run(urls, Settings(engine="extractive", cache=False), JsonlSink(out, resume=False))
+    assert (report.done, report.failed) == (2, 1)
+    found = by_source(lines(out))
+    assert set(found) == {urls[0], f"http://ana:***@{host}/p", urls[2]}
+    assert found[urls[2]]["error"] == f"{urls[2]}: HTTP 404"
+    assert "pw9" not in out.read_text()
+
+
 # --- the limiter, in this process ------------------------------------------------------------
 
 

@@ -16,9 +16,9 @@ from summarizer import _documents as documents
 from summarizer import _engines as engines
 from summarizer._config import Settings
 from summarizer._errors import DocumentError, SummarizerError
-from summarizer._executors.base import Emit, Outcome, Skipped
+from summarizer._executors.base import Emit, Emitted, Skipped
 from summarizer._inputs import Item
-from summarizer._pipeline import summarize_document
+from summarizer._pipeline import summarize_with_text
 from summarizer._schemas import Failure
 from summarizer._session import Session
 from summarizer._sinks import RecordKey
@@ -52,7 +52,7 @@ async def summarize_item(
     turns: asyncio.Lock | None = None,
     *,
     load: Callable[[], documents.Document] | None = None,
-) -> Outcome:
+) -> Emitted:
     """One document's record, or Skipped when `--resume` finds it done.
 
     `load` reads the document (default: the file `item.source` names); a table row's
@@ -62,11 +62,11 @@ async def summarize_item(
     try:
         timings = Timings()
         with timings.stage("load"):
-            document = await asyncio.to_thread(load or partial(documents.load, item.source))
+            document = await asyncio.to_thread(load or partial(documents.load, item.location))
         digest = document.sha256
         if (os.path.normpath(item.source), digest) in done:
             return Skipped(item.source)
-        return await summarize_document(document, session, timings=timings, turns=turns)
+        return await summarize_with_text(document, session, timings=timings, turns=turns)
     except SummarizerError as e:
         message = str(e) if isinstance(e, DocumentError) else f"{item.source}: {e}"
         return Failure(source=item.source, error=session.redact(message), sha256=digest)

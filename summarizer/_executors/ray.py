@@ -36,7 +36,7 @@ from summarizer import _documents as documents
 from summarizer import _engines as engines
 from summarizer._config import Settings
 from summarizer._errors import ConfigError
-from summarizer._executors.base import Emit, Outcome, Skipped
+from summarizer._executors.base import Emit, Emitted, Outcome, Skipped, recorded
 from summarizer._executors.local import summarize_item
 from summarizer._inputs import Item
 from summarizer._redaction import safe_url
@@ -133,7 +133,10 @@ def _work(
     batch = math.ceil(in_flight / _CALLS_PER_ACTOR)
     # Blocks of one batch each: an actor takes a block at a time, so blocks spread the work.
     parts: list[Dataset] = []
-    files = [{"source": i.source, "text": "", "kind": "file"} for i in items if not _table(i)]
+    # A file's row has no text; a URL's whose shown source hides secrets has the URL to fetch.
+    files = [
+        {"source": i.source, "text": i.url or "", "kind": "file"} for i in items if not _table(i)
+    ]
     if files:
         parts.append(ray.data.from_items(files, override_num_blocks=math.ceil(len(files) / batch)))
     for item in filter(_table, items):
@@ -254,11 +257,11 @@ class _Worker:
         self._loop.call_soon_threadsafe(self._loop.stop)
 
     async def _summarize(self, rows: list[dict[str, Any]]) -> list[Outcome]:
-        return await asyncio.gather(*(self._one(row) for row in rows))
+        return [recorded(o) for o in await asyncio.gather(*(self._one(row) for row in rows))]
 
-    async def _one(self, row: dict[str, Any]) -> Outcome:
+    async def _one(self, row: dict[str, Any]) -> Emitted:
         if row["kind"] == "file":
-            item = Item(row["source"])
+            item = Item(row["source"], url=row["text"] or None)
             return await summarize_item(item, self._session, self._done, self._turns)
         text: str = row["text"]
         load = partial(documents.parse, text.encode("utf-8"), row["source"])
