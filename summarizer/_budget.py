@@ -27,17 +27,25 @@ class Budget:
 
 
 def plan(window: int, overhead: int, wanted_answer: int, wanted_chunk: int | None = None) -> Budget:
-    """Split `window` (tokens) around a prompt that costs `overhead` tokens without text."""
+    """Split `window` (tokens) around a prompt that costs `overhead` tokens without text.
+
+    `wanted_chunk` (--chunk-tokens) asks for smaller chunks: the answer then keeps what they
+    leave, up to `wanted_answer`, instead of giving its room to text nobody asked for.
+    """
     room = window - overhead - MARGIN_TOKENS
-    answer = min(wanted_answer, max(MIN_ANSWER_TOKENS, int(room * ANSWER_SHARE)))
-    if room - wanted_answer >= MIN_CHUNK_TOKENS and wanted_answer <= room * (1 - ANSWER_SHARE):
-        answer = wanted_answer  # a roomy window: the prompt gets what it asks for
-    chunk = room - answer
-    if chunk < MIN_CHUNK_TOKENS or answer < MIN_ANSWER_TOKENS:
-        smallest = overhead + MARGIN_TOKENS + MIN_ANSWER_TOKENS + MIN_CHUNK_TOKENS
+    floor = min(MIN_ANSWER_TOKENS, wanted_answer)
+    if room < floor + MIN_CHUNK_TOKENS:
+        smallest = overhead + MARGIN_TOKENS + floor + MIN_CHUNK_TOKENS
         raise ContextOverflow(
             f"the context window ({window} tokens) is too small: the prompt alone needs "
             f"~{overhead}, and a useful request needs a window of at least {smallest} tokens; "
             "use a model with a larger window, or pass --context-window if the server's is larger"
         )
+    if room - wanted_answer >= MIN_CHUNK_TOKENS and wanted_answer <= room * (1 - ANSWER_SHARE):
+        answer = wanted_answer  # a roomy window: the prompt gets what it asks for
+    else:
+        answer = min(wanted_answer, max(floor, int(room * ANSWER_SHARE)))
+        if wanted_chunk:
+            answer = max(answer, min(wanted_answer, room - wanted_chunk))
+    chunk = room - answer
     return Budget(answer=answer, chunk=min(wanted_chunk or chunk, chunk))

@@ -134,6 +134,11 @@ async def _tokenizer(client: Client, checks: list[Check]) -> None:
         if tokens
         else "no tokenize endpoint; budgets use the calibrated estimate"
     )
+    scales = {"Latin": client.endpoint.text_scale, "CJK": client.endpoint.cjk_scale}
+    if any(scale > 1.0 for scale in scales.values()):
+        detail += "; estimates scaled to it: " + ", ".join(
+            f"{name} ×{scale:.2f}" for name, scale in scales.items() if scale > 1.0
+        )
     checks.append(Check("tokenizer", True if tokens else None, detail))
 
 

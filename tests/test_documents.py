@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import _documents as documents
+from summarizer import _titles as titles
 from summarizer._errors import (
     BinaryDocument,
     DocumentNotFound,
@@ -427,7 +428,7 @@ def test_a_pdf_keeps_a_real_metadata_title(tmp_path: Path) -> None:
     ],
 )
 def test_pdf_title_from_the_text(text: str, title: str | None) -> None:
-    assert documents.pdf_title("test", text, "report.pdf") == title
+    assert titles.pdf_title("test", text, "report.pdf") == title
 
 
 # --- a server's charset, and documents named by URL ------------------------------------------

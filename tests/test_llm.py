@@ -321,3 +321,21 @@ def test_a_server_that_ignores_the_schema_still_fails_the_bounded_probe(tmp_path
         client = asyncio.run(run())
     assert client.mode is Mode.MD_JSON
     assert client.endpoint.rejected["json_schema"].endswith("twice")
+
+
+def test_a_cut_answer_on_a_tight_window_is_retried_with_what_the_window_leaves() -> None:
+    truncated = Reply(content='{"val', finish_reason="length")
+    with serve(sequence(truncated, GOOD)) as server:
+        settings = Settings(base_url=server.base_url, model=MODEL, mode="json_object")
+        settings = settings.model_copy(update={"cache": False, "context_window": 512})
+
+        async def run() -> tuple[Any, int]:
+            async with Session(settings) as session:
+                request = Request([{"role": "user", "content": "five?"}], max_tokens=300)
+                left = 512 - session.client.prompt_tokens(request, Answer)
+                return await session.client.ask(request, Answer), left
+
+        answer, left = asyncio.run(run())
+    assert is_five(answer)
+    assert 450 <= left < 600, "between half as much again and twice: the window's rest"
+    assert [r["max_tokens"] for r in server.requests] == [300, left]

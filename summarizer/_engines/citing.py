@@ -23,6 +23,7 @@ from summarizer._answers import (
     CitedEntities,
     MergedNotesV2,
 )
+from summarizer._budget import Budget
 from summarizer._engines import merging, runs
 from summarizer._engines.base import EngineResult, Progress
 from summarizer._engines.citations import Claim, Judge, Numbered
@@ -71,17 +72,18 @@ class _Counts:
     summary: ClaimStats = field(default_factory=ClaimStats)
 
 
-def chunk_budget(run: Run, numbered: Numbered) -> int:
-    """The text budget of a chunk, less what the `[n] ` markers will add to it."""
+def chunk_budget(run: Run, numbered: Numbered) -> Budget:
+    """The notes answer's budget, and a chunk's text less what its `[n] ` markers add."""
     model = _answer_model(run)
     empty = cited_notes_request(
         run.prompts.notes, "", 1, 1, run.title, run.target, extractive=run.extractive_facts
     )
-    budget = runs.chunk_budget(run, empty, model)
+    budget = runs.chunk_budget(run, numbered.text, empty, model)
     sentences = max(1, len(numbered.spans))
     text_tokens = max(1, estimate_tokens(numbered.text))
     marker_tokens = estimate_tokens(f"[{sentences}] \n") * sentences
-    return max(1, budget * text_tokens // (text_tokens + marker_tokens))
+    chunk = max(1, budget.chunk * text_tokens // (text_tokens + marker_tokens))
+    return Budget(answer=budget.answer, chunk=chunk)
 
 
 async def summarize(
@@ -94,6 +96,9 @@ async def summarize(
     judge = Judge(numbered, run.same_language)
     counts = _Counts()
     single = len(chunks) == 1
+    if single:  # read whole: the answer may have what the text leaves
+        whole = _notes_request(run, numbered, chunks[0], 1, None)
+        run.notes_tokens = runs.sole_answer(run, whole, _answer_model(run))
     with timings.stage("map"):
         notes = await in_order(
             chunks, lambda c: _notes(run, judge, c, len(chunks), counts, single), progress
@@ -108,11 +113,13 @@ async def summarize(
     ]
     summary = _distinct(narrative.summary or narrative.key_points[:2])  # or all were dropped
     _record(run.grounding, counts)
+    entities = merging.merge_entities([n.entities for n in notes], numbered.text)
     return EngineResult(
         summary=_joined([c.text for c in summary]),
         key_points=[c.text for c in narrative.key_points],
         facts=facts,
-        entities=merging.merge_entities([n.entities for n in notes], numbered.text),
+        entities=entities.entities,
+        entity_stats=entities.stats,
         chunks=len(chunks),
         citations=[
             *_citations("key_point", narrative.key_points, numbered),
@@ -152,15 +159,7 @@ async def _answer(run: Run, numbered: Numbered, chunk: Chunk, parts: int) -> _An
     """The model's notes on a chunk (from the cache when this exact work was done), what a
     cut answer held, or None when it held nothing whole."""
     model = _answer_model(run)
-    request = cited_notes_request(
-        run.prompts.notes,
-        numbered.render(chunk.start, chunk.end),
-        chunk.index + 1,
-        parts,
-        run.title,
-        run.target,
-        extractive=run.extractive_facts,
-    )
+    request = _notes_request(run, numbered, chunk, parts, run.notes_tokens)
     key = cache_key(run, "notes", request, model)
     cached = await run.session.recall(key)
     if cached is not None:
@@ -174,6 +173,21 @@ async def _answer(run: Run, numbered: Numbered, chunk: Chunk, parts: int) -> _An
     value = {"cut": True} if answer is None else {"notes": answer.model_dump()}
     await run.session.remember(key, "notes", value)
     return answer
+
+
+def _notes_request(
+    run: Run, numbered: Numbered, chunk: Chunk, parts: int, max_tokens: int | None
+) -> Request:
+    return cited_notes_request(
+        run.prompts.notes,
+        numbered.render(chunk.start, chunk.end),
+        chunk.index + 1,
+        parts,
+        run.title,
+        run.target,
+        extractive=run.extractive_facts,
+        max_tokens=max_tokens,
+    )
 
 
 def _passed(
@@ -211,7 +225,7 @@ def _facts(judge: Judge, answer: _Answer, allowed: range, stats: ClaimStats) -> 
 def _joined_notes(done: list[Notes]) -> Notes:
     entities = {
         kind: list(dict.fromkeys(x for n in done for x in getattr(n.entities, kind)))
-        for kind in ("people", "organizations", "places")
+        for kind in CitedEntities.model_fields
     }
     return Notes(
         Narrative(
@@ -231,8 +245,10 @@ async def _reduce(
         return narratives[0]
 
     def request(group: list[Narrative]) -> Request:
-        return cited_merge_request(run.prompts.merge, [_as_data(n) for n in group], run.target)
+        data = [_as_data(n) for n in group]
+        return cited_merge_request(run.prompts.merge, data, run.target, run.merge_tokens)
 
+    run.merge_tokens = runs.merge_budget(run, request([]), MergedNotesV2)
     level = narratives
     while True:
         groups = fitting_groups(run, level, request, MergedNotesV2)
@@ -245,7 +261,8 @@ async def _reduce(
 
 
 async def _merge(run: Run, judge: Judge, group: list[Narrative], counts: _Counts) -> Narrative:
-    request = cited_merge_request(run.prompts.merge, [_as_data(n) for n in group], run.target)
+    data = [_as_data(n) for n in group]
+    request = cited_merge_request(run.prompts.merge, data, run.target, run.merge_tokens)
     key = cache_key(run, "merge", request, MergedNotesV2)
     cached = await run.session.recall(key)
     if cached is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from summarizer._answers import ChunkNotes, MergedNotes
+from summarizer._answers import ChunkNotes, MergedNotes, NoteEntities
 from summarizer._engines import citing, merging
 from summarizer._engines.base import EngineResult, ModelRun, Progress
 from summarizer._engines.citations import Numbered
@@ -29,8 +29,10 @@ from summarizer._engines.runs import (
     fitting_groups,
     halved,
     in_order,
+    merge_budget,
+    sole_answer,
 )
-from summarizer._errors import OutputTruncated
+from summarizer._errors import ContextOverflow, OutputTruncated
 from summarizer._packing import Chunk, chunk_text
 from summarizer._schemas import Fact, GroundingStats
 from summarizer._timing import Timings
@@ -65,10 +67,11 @@ class MapReduceEngine:
                     budget = citing.chunk_budget(run, numbered)
                 else:
                     empty = notes_request(run.prompts.notes, "", 1, 1, run.title, run.target)
-                    budget = chunk_budget(run, empty, ChunkNotes)
-                overlap = min(session.settings.chunk_overlap, budget // 8)
+                    budget = chunk_budget(run, cleaned.text, empty, ChunkNotes)
+                run.notes_tokens = budget.answer
+                overlap = min(session.settings.chunk_overlap, budget.chunk // 8)
                 chunks = await asyncio.to_thread(
-                    chunk_text, cleaned.text, budget=budget, overlap=overlap
+                    chunk_text, cleaned.text, budget=budget.chunk, overlap=overlap
                 )
             if run.prompts.cites:
                 result = await citing.summarize(run, numbered, chunks, progress, timings)
@@ -82,6 +85,7 @@ class MapReduceEngine:
             entities=result.entities,
             chunks=len(chunks),
             citations=result.citations,
+            entity_stats=result.entity_stats,
             run=ModelRun(
                 model=client.model,
                 endpoint=client.describe(),
@@ -92,7 +96,7 @@ class MapReduceEngine:
             ),
             timings=timings,
         )
-        return merging.in_script(result, run.target)
+        return merging.in_script(result, run.target, cleaned.text if run.same_language else "")
 
 
 # --- quoting notes (v1) -------------------------------------------------------------------
@@ -105,23 +109,34 @@ async def _quoting(
     progress: Progress | None,
     timings: Timings,
 ) -> EngineResult:
+    if len(chunks) == 1:  # read whole: the answer may have what the text leaves
+        whole = notes_request(run.prompts.notes, chunks[0].text, 1, 1, run.title, run.target)
+        run.notes_tokens = sole_answer(run, whole, ChunkNotes)
     with timings.stage("map"):
         notes = await in_order(chunks, lambda c: _notes(run, c, len(chunks)), progress)
     with timings.stage("reduce"):
         merged = await _reduce(run, [n for n, _ in notes])
+    entities = merging.merge_entities([n.entities for n, _ in notes], cleaned.text)
     return EngineResult(
         summary=merged.summary,
         key_points=merged.key_points,
         facts=merging.merge_facts([f for _, facts in notes for f in facts]),
-        entities=merging.merge_entities([n.entities for n, _ in notes], cleaned.text),
+        entities=entities.entities,
         chunks=len(chunks),
+        entity_stats=entities.stats,
     )
 
 
 async def _notes(run: Run, chunk: Chunk, parts: int) -> tuple[ChunkNotes, list[Fact]]:
     """One chunk's notes with grounded facts, from the cache when this exact work was done."""
     request = notes_request(
-        run.prompts.notes, chunk.text, chunk.index + 1, parts, run.title, run.target
+        run.prompts.notes,
+        chunk.text,
+        chunk.index + 1,
+        parts,
+        run.title,
+        run.target,
+        run.notes_tokens,
     )
     key = cache_key(run, "notes", request, ChunkNotes, [run.prompts.repair.ref.label])
     cached = await run.session.recall(key)
@@ -132,7 +147,7 @@ async def _notes(run: Run, chunk: Chunk, parts: int) -> tuple[ChunkNotes, list[F
     else:
         try:
             notes = await run.client.ask(request, ChunkNotes)
-        except OutputTruncated:
+        except (OutputTruncated, ContextOverflow):  # its halves may fit where it did not
             if chunk.end - chunk.start < _SPLIT_FLOOR_CHARS:
                 raise
             return await _split_and_retry(run, chunk, parts)
@@ -161,7 +176,7 @@ async def _split_and_retry(run: Run, chunk: Chunk, parts: int) -> tuple[ChunkNot
             "facts": [f for n, _ in results for f in n.facts],
             "entities": {
                 kind: list(dict.fromkeys(x for n, _ in results for x in getattr(n.entities, kind)))
-                for kind in ("people", "organizations", "places")
+                for kind in NoteEntities.model_fields
             },
         }
     )
@@ -173,9 +188,12 @@ async def _reduce(run: Run, notes: list[ChunkNotes]) -> MergedNotes:
     if len(notes) == 1:
         return MergedNotes(summary=notes[0].summary, key_points=notes[0].key_points)
     level: list[Any] = notes
+    run.merge_tokens = merge_budget(
+        run, merge_request(run.prompts.merge, [], run.target), MergedNotes
+    )
 
     def request(group: list[Any]) -> Any:
-        return merge_request(run.prompts.merge, group, run.target)
+        return merge_request(run.prompts.merge, group, run.target, run.merge_tokens)
 
     while True:
         groups = fitting_groups(run, level, request, MergedNotes)
@@ -186,12 +204,17 @@ async def _reduce(run: Run, notes: list[ChunkNotes]) -> MergedNotes:
 
 
 async def _merge(run: Run, notes: list[Any]) -> MergedNotes:
-    request = merge_request(run.prompts.merge, notes, run.target)
+    request = merge_request(run.prompts.merge, notes, run.target, run.merge_tokens)
     key = cache_key(run, "merge", request, MergedNotes)
     cached = await run.session.recall(key)
     if cached is not None:
         return MergedNotes.model_validate(cached)
-    merged = await run.client.ask(request, MergedNotes)
+    try:
+        merged = await run.client.ask(request, MergedNotes)
+    except OutputTruncated:  # cut even with room to finish: the parts' own narrative
+        summary = " ".join(n.summary for n in notes if n.summary)
+        points = [p for n in notes for p in n.key_points]
+        merged = MergedNotes(summary=summary, key_points=list(dict.fromkeys(points)))
     await run.session.remember(key, "merge", merged.model_dump())
     return merged
 

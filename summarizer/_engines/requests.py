@@ -112,18 +112,38 @@ def as_data(text: str) -> str:
     return _OUR_TAGS.sub(r"<\1\2_>", text)
 
 
-def _request(prompt: prompts.Prompt, **variables: Any) -> Request:
+def _request(
+    prompt: prompts.Prompt, max_tokens: int | None = None, target: str = "", **variables: Any
+) -> Request:
+    """`max_tokens`, when the window set it (`_budget.plan`), else the prompt file's own;
+    an answer in `target` (a language tag) written in CJK characters is marked so."""
     p = prompt.parameters
     return Request(
-        prompt.render(**variables), p.temperature, p.max_tokens, p.seed, [prompt.ref.label]
+        prompt.render(**variables),
+        p.temperature,
+        max_tokens or p.max_tokens,
+        p.seed,
+        [prompt.ref.label],
+        cjk=target.split("-")[0] in _CJK_LANGUAGES,
     )
 
 
+_CJK_LANGUAGES = ("zh", "ja", "ko")
+
+
 def notes_request(
-    prompt: prompts.Prompt, text: str, part: int, parts: int, title: str | None, target: str
+    prompt: prompts.Prompt,
+    text: str,
+    part: int,
+    parts: int,
+    title: str | None,
+    target: str,
+    max_tokens: int | None = None,
 ) -> Request:
     return _request(
         prompt,
+        max_tokens,
+        target,
         text=as_data(text),
         part=part,
         parts=parts,
@@ -134,9 +154,13 @@ def notes_request(
     )
 
 
-def merge_request(prompt: prompts.Prompt, notes: list[Any], target: str) -> Request:
+def merge_request(
+    prompt: prompts.Prompt, notes: list[Any], target: str, max_tokens: int | None = None
+) -> Request:
     return _request(
         prompt,
+        max_tokens,
+        target,
         notes=notes,
         language_name=language_name(target),
         min_points=3,
@@ -157,10 +181,13 @@ def cited_notes_request(
     target: str,
     *,
     extractive: bool,
+    max_tokens: int | None = None,
 ) -> Request:
     """Notes on sentences shown as `[n] text` lines, answered with their numbers."""
     return _request(
         prompt,
+        max_tokens,
+        target,
         text=as_data(numbered_text),
         part=part,
         parts=parts,
@@ -178,10 +205,14 @@ def cited_notes_request(
     )
 
 
-def cited_merge_request(prompt: prompts.Prompt, notes: list[Any], target: str) -> Request:
+def cited_merge_request(
+    prompt: prompts.Prompt, notes: list[Any], target: str, max_tokens: int | None = None
+) -> Request:
     """`notes` have `summary` and `key_points`, each claim with `text` and `sentences`."""
     return _request(
         prompt,
+        max_tokens,
+        target,
         notes=notes,
         language_name=language_name(target),
         min_points=3,

@@ -1,12 +1,14 @@
 """One document's trip through the model engine: who to ask, with what, and the counts.
 
 Shared by the quoting notes (v1 prompts, `mapreduce.py`) and the citing ones (v2 on,
-`citing.py`): the chunk budget, the cache key of a request, and merge groups that fit.
+`citing.py`): the chunk and answer budgets, the cache key of a request, and merge groups
+that fit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from summarizer._answers import json_schema
+from summarizer._budget import MARGIN_TOKENS, Budget, plan
 from summarizer._cache import key
 from summarizer._engines.base import Progress
 from summarizer._engines.evidence import Checker
@@ -26,8 +29,6 @@ from summarizer._schemas import GroundingStats
 if TYPE_CHECKING:
     from summarizer._session import Session
 
-MIN_CHUNK_TOKENS = 128
-MARGIN_TOKENS = 64
 T = TypeVar("T")
 
 
@@ -43,6 +44,8 @@ class Run:
     target: str
     same_language: bool
     grounding: GroundingStats = field(default_factory=GroundingStats)
+    notes_tokens: int | None = None  # max_tokens of a notes request: chunk_budget()'s answer
+    merge_tokens: int | None = None  # of a merge request: merge_budget()
 
     @classmethod
     def start(cls, session: Session, language: str, title: str | None) -> Run:
@@ -58,21 +61,41 @@ class Run:
         return self.session.settings.extractive_facts
 
 
-def chunk_budget(run: Run, empty: Request, answer: type[BaseModel]) -> int:
-    """The largest chunk whose notes request (`empty`, without text) still fits the window.
+def chunk_budget(run: Run, text: str, empty: Request, answer: type[BaseModel]) -> Budget:
+    """The notes answer's max_tokens and the largest chunk (in estimated tokens of `text`)
+    that fit the window beside it and `empty`, the notes request without text.
 
-    Chunks fill the window unless --chunk-tokens says less: a document that fits is read
-    whole in one call, and a longer one takes the fewest map calls the model allows.
+    Both come from the window together (`_budget.plan`): on a roomy one the prompt's own
+    max_tokens and chunks that fill the rest, so a document that fits is read whole in one
+    call; on a small one the answer gives up room to text, down to a floor. --chunk-tokens
+    asks for less. Chunks are packed by the estimate, so the chunk budget, in the server's
+    tokens, is divided by what one estimated token of this text costs there.
     """
-    overhead = run.client.fits(empty, answer)
+    budget = plan(
+        run.client.context_window,
+        run.client.prompt_tokens(empty, answer),
+        empty.max_tokens,
+        run.session.settings.chunk_tokens,
+    )
+    scale = run.client.scale_of(text)
+    chunk = budget.chunk if scale <= 1.0 else max(1, math.floor(budget.chunk / scale))
+    return Budget(answer=budget.answer, chunk=chunk)
+
+
+def sole_answer(run: Run, request: Request, answer: type[BaseModel]) -> int:
+    """The notes answer's max_tokens for a document read in one call (`request` holds its
+    text and the prompt's own max_tokens): what the window leaves beside the text, up to
+    that, and never less than planned. A short note on a small window is then not cut."""
     window = run.client.context_window
-    room = window - overhead - empty.max_tokens - MARGIN_TOKENS
-    if room < MIN_CHUNK_TOKENS:
-        raise ContextOverflow(
-            f"the context window ({window} tokens) leaves no room for document text; use a "
-            "model with a larger window or pass --context-window if the server's is larger"
-        )
-    return min(run.session.settings.chunk_tokens or room, room)
+    left = window - run.client.prompt_tokens(request, answer) - MARGIN_TOKENS
+    return max(run.notes_tokens or 0, min(request.max_tokens, left))
+
+
+def merge_budget(run: Run, empty: Request, answer: type[BaseModel]) -> int:
+    """A merge answer's max_tokens, from the window as a notes answer's is."""
+    return plan(
+        run.client.context_window, run.client.prompt_tokens(empty, answer), empty.max_tokens
+    ).answer
 
 
 def fitting_groups(

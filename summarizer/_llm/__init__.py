@@ -2,6 +2,8 @@
 
 endpoint.py   what the server is: discovery, and the probe for the mode it enforces
 modes.py      one strategy per structured-output mode (build the request, send it)
+bounds.py     the bounds json_schema mode sends, fitted to max_tokens
+counting.py   what a text costs on this server: the estimate scaled to its tokenizer
 client.py     prepare, fits, ask: instructor's one re-ask loop inside our one policy
 policy.py     the tenacity policy (transport retries and re-asks, counted apart)
 failures.py   which failures are transient, and map_errors() into our error tree

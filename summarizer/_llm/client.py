@@ -9,12 +9,11 @@ own retries are off, so the two never multiply. A `Session` creates and closes t
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from dataclasses import dataclass, field, replace
+from functools import partial
 from types import TracebackType
 from typing import Any, Protocol, TypeVar, cast
 
@@ -26,7 +25,6 @@ from instructor.v2.core.retry import retry_async_v2
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
-from summarizer._answers import json_schema
 from summarizer._cache import Cache, key
 from summarizer._errors import (
     ContextOverflow,
@@ -34,6 +32,13 @@ from summarizer._errors import (
     ModelError,
     OutputTruncated,
     SummarizerError,
+)
+from summarizer._llm.counting import (
+    answer_cost,
+    calibrate,
+    scale_of,
+    schema_tokens,
+    text_tokens,
 )
 from summarizer._llm.endpoint import (
     DEFAULT_CONTEXT_WINDOW,
@@ -49,7 +54,6 @@ from summarizer._llm.replies import strip_reasoning
 from summarizer._llm.usage import Meter
 from summarizer._redaction import Redactor, safe_url
 from summarizer._schemas import EndpointMeta, Usage
-from summarizer._tokens import estimate_tokens
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -88,6 +92,7 @@ class Request:
     max_tokens: int = 1024
     seed: int | None = None
     labels: list[str] = field(default_factory=list)  # prompt labels, sent as a header
+    cjk: bool = False  # answered in Chinese, Japanese or Korean: bounds cost more a character
 
 
 @dataclass(frozen=True)
@@ -174,11 +179,14 @@ class Client:
         cached = await asyncio.to_thread(self.cache.get, ident)
         if cached is not None and "://" in str(cached["endpoint"].get("tokenize_path")):
             cached = None  # from before paths were relative: a URL, maybe with a password
+        if cached is not None and "cjk_scale" not in cached["endpoint"]:
+            cached = None  # from before the tokenizer was calibrated
         if cached is not None:
             self.endpoint = EndpointInfo(**cached["endpoint"])
             probed: str | None = cached.get("mode")
         else:
             self.endpoint = await discover(self.get_json, self.base_url, self.model)
+            await calibrate(self.count_tokens, self.endpoint)
             probed = None
         if self.options.context_window:
             self.endpoint.context_window = self.options.context_window
@@ -241,8 +249,7 @@ class Client:
 
     def fits(self, request: Request, response_model: type[BaseModel]) -> int:
         """Estimated prompt tokens, or ContextOverflow if the request cannot fit."""
-        prompt = sum(estimate_tokens(m["content"]) + _MESSAGE_OVERHEAD for m in request.messages)
-        prompt += _schema_tokens(response_model)
+        prompt = self.prompt_tokens(request, response_model)
         if prompt + request.max_tokens > self.context_window:
             raise ContextOverflow(
                 f"request needs ~{prompt} prompt + {request.max_tokens} answer tokens, but the "
@@ -259,25 +266,42 @@ class Client:
             exact = await self.count_tokens("\n".join(m["content"] for m in request.messages))
             if exact is None:
                 raise
-            overhead = _MESSAGE_OVERHEAD * len(request.messages) + _schema_tokens(response_model)
+            overhead = _MESSAGE_OVERHEAD * len(request.messages)
+            overhead += self._schema_tokens(response_model)
             if exact + overhead + request.max_tokens > self.context_window:
                 raise
 
+    def scale_of(self, text: str) -> float:
+        """Server tokens per estimated token of `text`: 1.0 unless the server counted more."""
+        return scale_of(text, self.endpoint)
+
+    def prompt_tokens(self, request: Request, response_model: type[BaseModel]) -> int:
+        """What the request's prompt costs, its answer aside: the messages and the schema."""
+        info = self.endpoint
+        prompt = sum(text_tokens(m["content"], info) + _MESSAGE_OVERHEAD for m in request.messages)
+        return prompt + self._schema_tokens(response_model)
+
+    def _schema_tokens(self, response_model: type[BaseModel]) -> int:
+        """In json_schema mode the schema is the server's grammar, not prompt (vLLM's usage
+        shows it); the other modes keep it counted, as their recorded budgets were sized."""
+        if self.mode is Mode.JSON_SCHEMA:
+            return 0
+        return schema_tokens(response_model, self.endpoint)
+
     async def ask(self, request: Request, response_model: type[T]) -> T:
-        """A validated answer; a truncated one is asked again once with room to finish."""
+        """A validated answer; a truncated one is asked again once with room to finish:
+        twice the tokens, or what the window has left when that is less but half as much
+        again (at temperature 0 the same answer with a few tokens more is cut again)."""
         if self.mode is None:
             await self.prepare()
         await self._check_fit(request, response_model)
         try:
             return await self._ask(request, response_model)
         except OutputTruncated:
-            larger = Request(
-                request.messages,
-                request.temperature,
-                request.max_tokens * 2,
-                request.seed,
-                request.labels,
-            )
+            doubled = request.max_tokens * 2
+            left = self.context_window - self.prompt_tokens(request, response_model)
+            worth = request.max_tokens * 3 // 2 <= left < doubled  # a few tokens more: no use
+            larger = replace(request, max_tokens=left if worth else doubled)
             try:
                 await self._check_fit(larger, response_model)
             except ContextOverflow as e:
@@ -289,7 +313,8 @@ class Client:
     async def _ask(self, request: Request, response_model: type[T]) -> T:
         mode = self.mode or Mode.MD_JSON
         strategy = STRATEGIES[mode]
-        kwargs = strategy.prepare(self._sampling(request), response_model)
+        per_char = answer_cost(request.messages, self.endpoint, cjk=request.cjk)
+        kwargs = strategy.prepare(self._sampling(request), response_model, per_char)
         send = partial(self._send, strategy)
         with map_errors(self.base_url, self.options.timeout, self._redact):
             try:
@@ -373,8 +398,3 @@ class Client:
             self.meter.add(server_ms=(time.perf_counter() - started) * 1000)
         self.meter.response(completion)
         return completion
-
-
-@lru_cache(maxsize=64)
-def _schema_tokens(model: type[BaseModel]) -> int:
-    return estimate_tokens(json.dumps(json_schema(model), ensure_ascii=False))

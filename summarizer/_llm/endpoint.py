@@ -44,6 +44,8 @@ class EndpointInfo:
     tokenize_path: str | None = None  # relative to the server root: see tokenize_url()
     tokenize_field: str = "content"
     rejected: dict[str, str] = field(default_factory=dict)  # mode -> why the probe refused it
+    text_scale: float = 1.0  # server tokens per estimated token (counting.py), never below 1
+    cjk_scale: float = 1.0  # the same for Chinese, Japanese and Korean characters
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -26,6 +26,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
 from summarizer._answers import json_schema
+from summarizer._llm.bounds import fitted
 from summarizer._llm.failures import EmptyAnswer, StatusError
 from summarizer._redaction import PLACEHOLDER_KEY
 
@@ -79,7 +80,11 @@ class Wire(Protocol):
 class Strategy(Protocol):
     instructor_mode: instructor.Mode
 
-    def prepare(self, kwargs: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]: ...
+    def prepare(
+        self, kwargs: dict[str, Any], model: type[BaseModel], per_char: float
+    ) -> dict[str, Any]:
+        """The wire request; `per_char` is what a character of the answer costs in tokens."""
+        ...
 
     async def send(self, wire: Wire, kwargs: dict[str, Any]) -> ChatCompletion: ...
 
@@ -98,8 +103,14 @@ class Enforced(_OpenAIProtocol):
     def __init__(self, mode: Mode) -> None:
         self.mode = mode
 
-    def prepare(self, kwargs: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-        fmt = response_format(self.mode, model.__name__, json_schema(model))
+    def prepare(
+        self, kwargs: dict[str, Any], model: type[BaseModel], per_char: float
+    ) -> dict[str, Any]:
+        if self.mode is Mode.JSON_SCHEMA:  # bounded to fit max_tokens (bounds.py)
+            schema = fitted(model, kwargs["max_tokens"], per_char)
+        else:
+            schema = json_schema(model)
+        fmt = response_format(self.mode, model.__name__, schema)
         return {**kwargs, "extra_body": {"response_format": fmt}}
 
 
@@ -109,7 +120,9 @@ class Instructed(_OpenAIProtocol):
     def __init__(self, mode: instructor.Mode) -> None:
         self.instructor_mode = mode
 
-    def prepare(self, kwargs: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    def prepare(
+        self, kwargs: dict[str, Any], model: type[BaseModel], per_char: float
+    ) -> dict[str, Any]:
         handlers = mode_registry.get_handlers(Provider.OPENAI, self.instructor_mode)
         _, built = handlers.request_handler(prepared(model), kwargs)
         result: dict[str, Any] = built
@@ -124,7 +137,9 @@ class OllamaFormat:
 
     instructor_mode = instructor.Mode.JSON_SCHEMA
 
-    def prepare(self, kwargs: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    def prepare(
+        self, kwargs: dict[str, Any], model: type[BaseModel], per_char: float
+    ) -> dict[str, Any]:
         return {**kwargs, "format": json_schema(model)}
 
     async def send(self, wire: Wire, kwargs: dict[str, Any]) -> ChatCompletion:
