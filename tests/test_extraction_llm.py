@@ -4,7 +4,7 @@ English one, the inline syntax), every value resting on spans of the cleaned tex
 
 Recorded from Qwen2.5-Coder-1.5B-Instruct on llama-cpp-python's server; replayed offline
 (record mode none). Re-record with the server running:
-    flock /tmp/work/model.lock python3 -m pytest tests/test_extraction_llm.py --record-mode=rewrite
+    python3 -m pytest tests/test_extraction_llm.py --record-mode=rewrite
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ class Judge:
             stats.supported += 1
             return Claim(text, tuple(sorted(clean)))
         if first is not support.Verdict.DIRECTION:
-            for candidate in _neighbours(clean, allowed, self.numbered.injected):
+            for candidate in neighbours(clean, allowed, self.numbered.injected):
                 if self._verdict(text, candidate) is support.Verdict.SUPPORTED:
                     stats.moved += 1
                     return Claim(text, tuple(candidate))
@@ -144,8 +144,9 @@ class Judge:
         return support.verdict(text, source, same_language=self.same_language)
 
 
-def _neighbours(cited: list[int], allowed: range, injected: frozenset[int]) -> Iterator[list[int]]:
-    """Sentences within NEIGHBOURS of a cited one, nearest first: alone, then added."""
+def neighbours(cited: list[int], allowed: range, injected: frozenset[int]) -> Iterator[list[int]]:
+    """Sentences within NEIGHBOURS of a cited one, nearest first: alone, then added
+    (small models are often off by one; facts, claims and extracted values all retry so)."""
     seen: set[tuple[int, ...]] = {tuple(sorted(cited))}
     for distance in range(1, NEIGHBOURS + 1):
         for n in cited:

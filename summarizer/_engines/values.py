@@ -22,16 +22,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from summarizer import _grounding as grounding
 from summarizer import _support as support
 from summarizer._custom import Field
-from summarizer._engines.citations import Numbered, parts
+from summarizer._engines.citations import Numbered, neighbours, parts
 
-NEIGHBOURS = 2
 LEXICAL_SHARE = 0.5  # of a text value's words (Han bigrams) found in the cited sentences
 Scalar = str | int | float | bool
 
@@ -91,7 +90,7 @@ def check(
     if first is Outcome.KEPT:
         outcome = Outcome.MOVED if borrowed else Outcome.KEPT
         return Checked(outcome, value, _narrowest(field, value, sorted(clean), numbered))
-    for candidate in _neighbours(clean, allowed, numbered.injected):
+    for candidate in neighbours(clean, allowed, numbered.injected):
         if _verdict(field, value, numbered.source(candidate)) is Outcome.KEPT:
             return Checked(Outcome.MOVED, value, tuple(candidate))
     return Checked(first)
@@ -134,20 +133,6 @@ def _narrowest(
     """The cited sentences that support the value each alone, else all of them together."""
     alone = [n for n in cited if _verdict(field, value, numbered.source([n])) is Outcome.KEPT]
     return tuple(alone or cited)
-
-
-def _neighbours(cited: list[int], allowed: range, injected: frozenset[int]) -> Iterator[list[int]]:
-    """Sentences within NEIGHBOURS of a cited one, nearest first: alone, then added."""
-    seen = {tuple(sorted(cited))}
-    for distance in range(1, NEIGHBOURS + 1):
-        for n in cited:
-            for m in (n - distance, n + distance):
-                if m not in allowed or m in injected or m in cited:
-                    continue
-                for candidate in ([m], sorted([*cited, m])):
-                    if tuple(candidate) not in seen:
-                        seen.add(tuple(candidate))
-                        yield candidate
 
 
 # --- text ---------------------------------------------------------------------------------
