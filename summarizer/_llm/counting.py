@@ -11,6 +11,7 @@ never down. Everywhere else the scales stay 1 and every count is the estimate, u
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -46,8 +47,8 @@ async def calibrate(count: Count, info: EndpointInfo) -> None:
     """Set `info`'s scales from the server's counts, where it states a window it enforces."""
     if info.context_source != "server" or info.tokenize_path is None:
         return
-    latin = await _ratio(count, _LATIN_SAMPLE)
-    cjk = [await _ratio(count, sample) for sample in _CJK_SAMPLES]
+    # At once: each count is a round trip, and discovery sits before a run's first request.
+    latin, *cjk = await asyncio.gather(*(_ratio(count, s) for s in (_LATIN_SAMPLE, *_CJK_SAMPLES)))
     info.text_scale = max(1.0, latin or 1.0)
     info.cjk_scale = max(1.0, *(r or 1.0 for r in cjk))
 
