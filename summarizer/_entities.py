@@ -13,6 +13,7 @@ located, short and full names merged), and a name mentioned only inside a longer
 
 from __future__ import annotations
 
+import functools
 import re
 
 from summarizer import _gazetteers as gazetteers
@@ -52,8 +53,9 @@ _SPEECH = (
 )
 _AFTER_NAME = rf"(?={_SPEECH}|[在正也还就等和与的被曾已将对向今]|[，,。：:、；\s）)”」]|$)"
 _SURNAME = f"[{kinds.SURNAMES}]"
-_ZH_PERSON = re.compile(
-    rf"(?:{_TITLES})[ \t\u3000]*({_SURNAME}[{HAN}]{{1,2}}?){_AFTER_NAME}"
+_TITLE_FIRST = "".join(sorted({t[0] for t in kinds.ZH_TITLES}))
+_ZH_PERSON = re.compile(  # the lookahead first: re tries the titles' alternation less often
+    rf"(?=[{_TITLE_FIRST}])(?:{_TITLES})[ \t\u3000]*({_SURNAME}[{HAN}]{{1,2}}?){_AFTER_NAME}"
     rf"|(?:^|(?<=[，,。：:、；\s（(“「]))({_SURNAME}[{HAN}]{{1,2}}?)(?:{_TITLES})(?={_SPEECH}|[，,。：:\s])",
     re.M,
 )
@@ -166,7 +168,8 @@ def _named_before(
             return None
     if place:  # 西林镇桃源村, 浙江省宁波市, 日本静冈县: the last place of a run
         inner = [m.end() for m in _INNER_PLACE.finditer(simple, start, at - 2)]
-        listed = [start + n for n in (2, 3, 4) if gazetteers.is_place(simple[start : start + n])]
+        places = gazetteers.chinese_places()  # `simple` is simplified: no converting again
+        listed = [start + n for n in (2, 3, 4) if simple[start : start + n] in places]
         start = max([start, *inner, *(i for i in listed if i <= at - 2)])
     return (start, end) if end - start >= 2 else None
 
@@ -176,16 +179,31 @@ def _listed(simple: str) -> list[tuple[int, int]]:
     places = gazetteers.chinese_places()
     if not places:
         return []
+    first = _first_chars(places)
     verb_ends = {m.end() for m in _VERB.finditer(simple)}
+    starts = {m.start() for m in _free_starts(places).finditer(simple)}
+    starts.update(i for i in verb_ends if i < len(simple) and simple[i] in first)
     found = []
-    for i in range(len(simple)):
-        if i and is_han(simple[i - 1]) and simple[i - 1] not in _BOUNDARY and i not in verb_ends:
-            continue
+    for i in sorted(starts):
         for size in (4, 3, 2):
             if simple[i : i + size] in places:
                 found.append((i, i + size))
                 break
     return found
+
+
+@functools.cache
+def _first_chars(places: frozenset[str]) -> frozenset[str]:
+    return frozenset(name[0] for name in places)
+
+
+@functools.cache
+def _free_starts(places: frozenset[str]) -> re.Pattern[str]:
+    """A place's first character where no Han character but a boundary comes before it:
+    a regex, since a loop over every character cost 16 ms a 40 KB document."""
+    firsts = "".join(sorted(_first_chars(places)))
+    boundary = "".join(sorted(_BOUNDARY))
+    return re.compile(f"(?:(?<![{HAN}])|(?<=[{re.escape(boundary)}]))[{re.escape(firsts)}]")
 
 
 # --- English -------------------------------------------------------------------------------------

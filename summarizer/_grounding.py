@@ -65,13 +65,31 @@ _FOLD = _FoldTable()
 _KEPT = _KeptTable()
 
 
-@lru_cache(maxsize=64)
 def fold(text: str) -> Folded:
     """Width, case and script folded; whitespace and punctuation dropped.
 
     Two str.translate passes and numpy do in C what a loop over every character did in
-    Python; grounding folds each chunk once and every quote against it.
+    Python; grounding folds each chunk once and every quote against it. Short strings
+    (quotes, names) are cached apart from texts: in one cache, a document's hundreds of
+    names pushed the document out, and every name looked up folded the whole text again.
     """
+    return _fold_short(text) if len(text) <= _SHORT else _fold_long(text)
+
+
+_SHORT = 256
+
+
+@lru_cache(maxsize=4096)
+def _fold_short(text: str) -> Folded:
+    return _folded(text)
+
+
+@lru_cache(maxsize=32)
+def _fold_long(text: str) -> Folded:
+    return _folded(text)
+
+
+def _folded(text: str) -> Folded:
     import numpy as np
 
     simplified = converter("t2s").convert(text)

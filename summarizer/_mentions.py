@@ -8,6 +8,8 @@ the name stands as a name: whole words for a Latin name, no clause mark inside.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from summarizer._grounding import fold
 from summarizer._schemas import SourceSpan
 from summarizer._scripts import HAN_CHAR
@@ -23,9 +25,16 @@ def mentions(name: str, text: str) -> list[SourceSpan]:
     name stands as whole words with its capital (Chen is not in Kitchen), and no match runs
     across a clause mark the name itself lacks (黄军 is not in 黄，军).
     """
+    return list(_mentions(name, text))
+
+
+@lru_cache(maxsize=4096)
+def _mentions(name: str, text: str) -> tuple[SourceSpan, ...]:
+    """Cached: a name is resolved when the engine merges and again when the pipeline
+    locates every engine's names, and its short forms are looked up for each entity."""
     needle = fold(name).text
     if not needle:
-        return []
+        return ()
     source = fold(text)
     latin = HAN_CHAR.search(name) is None
     marks = _CLAUSE_MARKS - set(name)
@@ -40,7 +49,7 @@ def mentions(name: str, text: str) -> list[SourceSpan]:
             pos = source.text.find(needle, pos + len(needle))
         else:
             pos = source.text.find(needle, pos + 1)
-    return spans
+    return tuple(spans)
 
 
 def _whole_words(name: str, text: str, start: int, end: int) -> bool:

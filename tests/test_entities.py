@@ -330,3 +330,33 @@ def test_the_rules_names_stand_beside_the_models_and_take_in_its_short_forms() -
     found = [NoteEntities(people=[], organizations=["Transit Agency"], places=[])]
     merged = merging.merge_entities(found, text)
     assert merged.entities.organizations == ["Riverton Transit Agency"]
+
+
+def test_the_name_work_runs_in_worker_threads_beside_the_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rules start with the first request and the merge goes beside the reduce request,
+    both off the event loop; the merged names are the same as merging at the end."""
+    import asyncio
+    import threading
+
+    text = "苍岭县新联会成立。新联会会长黄军说，苍岭县委统战部支持。"
+    found = [NoteEntities(people=["黄军"], organizations=["新联会"], places=["苍岭县"])]
+    threads: list[int] = []
+    real_ruled, real_merge = merging._ruled, merging.merge_entities
+
+    def ruled(text: str, lang: str) -> Entities:
+        threads.append(threading.get_ident())
+        return real_ruled(text, lang)
+
+    monkeypatch.setattr(merging, "_ruled", ruled)
+
+    async def run() -> tuple[int, merging.MergedEntities]:
+        names = merging.NameWork.start(text)
+        merged = names.merge(found)
+        return threading.get_ident(), await merged
+
+    loop_thread, merged = asyncio.run(run())
+    assert threads and loop_thread not in threads
+    monkeypatch.setattr(merging, "_ruled", real_ruled)
+    assert merged == real_merge(found, text)

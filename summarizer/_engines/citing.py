@@ -99,10 +99,12 @@ async def summarize(
     if single:  # read whole: the answer may have what the text leaves
         whole = _notes_request(run, numbered, chunks[0], 1, None)
         run.notes_tokens = runs.sole_answer(run, whole, _answer_model(run))
+    names = merging.NameWork.start(numbered.text)
     with timings.stage("map"):
         notes = await in_order(
             chunks, lambda c: _notes(run, judge, c, len(chunks), counts, single), progress
         )
+    merging_names = names.merge([n.entities for n in notes])
     with timings.stage("reduce"):
         narrative = await _reduce(run, judge, [n.narrative for n in notes], counts)
     key_texts = {grounding.fold(c.text).text for c in narrative.key_points}
@@ -113,7 +115,7 @@ async def summarize(
     ]
     summary = _distinct(narrative.summary or narrative.key_points[:2])  # or all were dropped
     _record(run.grounding, counts)
-    entities = merging.merge_entities([n.entities for n in notes], numbered.text)
+    entities = await merging_names
     return EngineResult(
         summary=_joined([c.text for c in summary]),
         key_points=[c.text for c in narrative.key_points],

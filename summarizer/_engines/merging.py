@@ -10,6 +10,7 @@ The narrative is then put in the target Chinese script with OpenCC rather than r
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -50,7 +51,35 @@ def merge_facts(facts: list[Fact]) -> list[Fact]:
     return merged
 
 
-def merge_entities(found: list[NoteEntities] | list[CitedEntities], text: str) -> MergedEntities:
+@dataclass(frozen=True)
+class NameWork:
+    """One document's entity work, in worker threads beside its requests: the rules' names
+    from the first map request on, the merge beside the reduce request. Done after the last
+    answer, it held every result of a batch up (8 documents at once: +0.36 s)."""
+
+    text: str
+    ruled: asyncio.Future[Entities]
+
+    @classmethod
+    def start(cls, text: str) -> NameWork:
+        return cls(text, asyncio.ensure_future(asyncio.to_thread(_ruled_names, text)))
+
+    def merge(
+        self, found: list[NoteEntities] | list[CitedEntities]
+    ) -> asyncio.Task[MergedEntities]:
+        async def merged() -> MergedEntities:
+            return await asyncio.to_thread(merge_entities, found, self.text, await self.ruled)
+
+        return asyncio.ensure_future(merged())
+
+
+def _ruled_names(text: str) -> Entities:
+    return _ruled(text, language.detect(text))
+
+
+def merge_entities(
+    found: list[NoteEntities] | list[CitedEntities], text: str, ruled: Entities | None = None
+) -> MergedEntities:
     """Names the model reported in any chunk, and the offline rules' (`_ruled`), each
     checked once for its kind; `stats` counts what became of the model's.
 
@@ -60,7 +89,7 @@ def merge_entities(found: list[NoteEntities] | list[CitedEntities], text: str) -
     """
     lang = language.detect(text)
     proposed, retyped = _proposed(found, text, lang)
-    ruled = _ruled(text, lang)
+    ruled = ruled if ruled is not None else _ruled(text, lang)
     proposed = {k: list(dict.fromkeys([*ns, *getattr(ruled, k)])) for k, ns in proposed.items()}
     rejected: Counter[str] = Counter()
     by_kind = {}
