@@ -12,12 +12,13 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
+from summarizer._config import Settings
 from summarizer._eval import corpus, keypoints, report, rouge
 from summarizer._eval.claims import claims
 from summarizer._eval.command import eval_command
 from summarizer._eval.metrics import DocMetrics, compute
 from summarizer._eval.results import EvalResults, build, score
-from summarizer._eval.runner import Outcome
+from summarizer._eval.runner import Outcome, settings_for
 from summarizer._eval.variants import Run, Variant, parse, plan
 from summarizer._schemas import (
     Citation,
@@ -260,6 +261,12 @@ def test_variant_syntax() -> None:
     assert parse("off=engine:extractive") == Variant("off", (), "extractive")
     runs = plan([parse("v1=merge@v1"), parse("off=engine:extractive")], ["a", "b"])
     assert [r.label for r in runs] == ["v1 · a", "v1 · b", "off"]
+    picked = parse("v2x=chunk_notes@v2,merge@v2,facts:extractive")
+    assert picked == Variant("v2x", ("chunk_notes@v2", "merge@v2"), extractive_facts=True)
+    assert picked.spec == "chunk_notes@v2,merge@v2,facts:extractive"
+    (run,) = plan([picked], ["a"])
+    assert settings_for(run, Settings()).extractive_facts
+    assert not settings_for(runs[0], Settings()).extractive_facts
 
 
 @pytest.mark.parametrize(
@@ -268,6 +275,7 @@ def test_variant_syntax() -> None:
         ("v9=merge@v9", "has no v9"),
         ("x=engine:nope", "unknown engine"),
         ("x=engine:extractive,merge@v1", "takes no pins"),
+        ("x=engine:extractive,facts:extractive", "takes no pins"),
         ("x=merge@v1,merge", "pinned twice"),
         ("bad name=", "the name must be"),
         ("needs=merge@v1", "needs a model"),

@@ -33,8 +33,9 @@ from summarizer._redaction import Redactor
 from summarizer._session import redactor
 
 VARIANT_HELP = (
-    "NAME=SPEC, repeatable. SPEC: prompt pins (chunk_notes@v1,merge@v1), engine:extractive "
-    "for the offline engine, or nothing for the newest prompts. [default: newest with a "
+    "NAME=SPEC, repeatable. SPEC: prompt pins (chunk_notes@v1,merge@v1), with "
+    "facts:extractive for cited sentences as facts, engine:extractive for the offline "
+    "engine, or nothing for the newest prompts. [default: newest with a "
     "model, else offline=engine:extractive]"
 )
 

@@ -37,6 +37,7 @@ def settings_for(run: Run, base: Settings) -> Settings:
     update: dict[str, object] = {
         "prompts": run.variant.pins,
         "engine": run.variant.engine,
+        "extractive_facts": run.variant.extractive_facts,
         "cache": True,
     }
     if run.model is not None:
