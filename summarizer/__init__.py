@@ -33,6 +33,7 @@ from summarizer._errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
+from summarizer._extracted import CitedValue, Extraction, ExtractionStats, ValueSpan
 from summarizer._prompts import PromptRef
 from summarizer._schemas import (
     Byline,
@@ -44,6 +45,8 @@ from summarizer._schemas import (
     DocumentSummary,
     EndpointMeta,
     Entities,
+    EntityMention,
+    EntityStats,
     Fact,
     Failure,
     GroundingStats,
@@ -59,6 +62,7 @@ __all__ = [
     "BinaryDocument",
     "Byline",
     "Citation",
+    "CitedValue",
     "ClaimStats",
     "CleaningReport",
     "CleaningStep",
@@ -73,6 +77,10 @@ __all__ = [
     "EndpointError",
     "EndpointMeta",
     "Entities",
+    "EntityMention",
+    "EntityStats",
+    "Extraction",
+    "ExtractionStats",
     "Fact",
     "Failure",
     "GroundingStats",
@@ -92,6 +100,7 @@ __all__ = [
     "UnreadableDocument",
     "UnsupportedFormat",
     "Usage",
+    "ValueSpan",
     "__version__",
     "asummarize",
     "resolve",

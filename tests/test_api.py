@@ -38,6 +38,15 @@ def test_all_lists_exactly_the_public_names() -> None:
     assert modules <= {"cli", "testing"}, "internal modules are private: _name, never in __all__"
 
 
+def test_every_model_a_result_holds_is_public() -> None:
+    """A user who types a result's parts (its extraction, its entity mentions) imports them
+    from `summarizer`, never from an internal module."""
+    defs = summarizer.DocumentSummary.model_json_schema(mode="serialization")["$defs"]
+    held = {name for name, schema in defs.items() if schema.get("type") == "object"}  # models
+    assert {"Extraction", "CitedValue", "EntityMention", "EntityStats"} <= held
+    assert held <= set(summarizer.__all__)
+
+
 def test_docstring_examples_run() -> None:
     for module in (summarizer, _api):
         failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
