@@ -64,7 +64,6 @@ import json
 import re
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,7 @@ from langchain_classic.chains.summarize import load_summarize_chain
 from langchain_core.documents import Document
 from langchain_openai import ChatOpenAI
 from langchain_text_splitters import RecursiveCharacterTextSplitter
+from peer_versions import versions
 
 PACKAGES = (
     "langchain-classic",
@@ -89,16 +89,6 @@ _TOKEN = re.compile(
 def token_ids(text: str) -> list[int]:
     """A download-free stand-in for tiktoken: one id per CJK character, word, digit or symbol."""
     return [0] * len(_TOKEN.findall(text))
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for name in PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "absent"
-    return found
 
 
 def load_inputs(folder: Path, chunk_chars: int, overlap_chars: int) -> list[dict[str, Any]]:
@@ -186,7 +176,7 @@ def main() -> int:
         "documents": len(inputs),
         "wall_s": round(wall, 4),
         "summaries": summaries,
-        "langchain_versions": versions(),
+        "langchain_versions": versions(PACKAGES),
         "mode": args.mode,
         "concurrency": args.concurrency,
         "chunks": sum(len(i["input_documents"]) for i in inputs),

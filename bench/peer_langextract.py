@@ -45,7 +45,6 @@ import re
 import sys
 import time
 import warnings
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,7 @@ import langextract as lx
 from langextract import providers
 from langextract.core import tokenizer as lx_tokenizer
 from langextract.factory import ModelConfig
+from peer_versions import versions
 
 PACKAGES = ("langextract", "openai")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -107,16 +107,6 @@ def examples() -> list[Any]:
             ],
         )
     ]
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for name in PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "absent"
-    return found
 
 
 def extract_one(
@@ -203,7 +193,7 @@ def main() -> int:
     report = {
         "documents": documents,
         "wall_s": round(time.perf_counter() - start, 4),
-        "langextract_versions": versions(),
+        "langextract_versions": versions(PACKAGES),
         "settings": {
             "model": args.model,
             "max_workers": args.concurrency,

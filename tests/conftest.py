@@ -7,6 +7,8 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
+from summarizer import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -18,6 +20,24 @@ def example_files() -> list[Path]:
 
 def seed_files() -> list[Path]:
     return sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+
+
+def recorded(tmp_path: Path, base_url: str, model: str, **values: object) -> Settings:
+    """Settings for replaying cassettes recorded from a real server: its address and model,
+    a placeholder key, the test's own cache, no backoff, and a timeout long enough for a
+    shared machine at recording time (a slow answer is not a dead server)."""
+    return Settings.model_validate(
+        {
+            "base_url": base_url,
+            "model": model,
+            "api_key": "sk-test-not-a-secret",
+            "cache_dir": tmp_path / "cache",
+            "backoff": 0.0,
+            "concurrency": 2,
+            "timeout": 1800.0,
+            **values,
+        }
+    )
 
 
 @pytest.fixture

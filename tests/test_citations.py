@@ -26,7 +26,7 @@ from summarizer._language import chinese_script
 from summarizer._schemas import ClaimStats, DocumentSummary
 from summarizer._support import Verdict, flips, numbers_supported, quantities, verdict
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, recorded
 from .fakeserver import MODEL, Reply, document_of, serve, user_text
 
 V1, V2 = ("chunk_notes@v1", "merge@v1"), ("chunk_notes@v2", "merge@v2")
@@ -400,18 +400,9 @@ BASE_URL = "http://127.0.0.1:8080/v1"
 
 
 def real(tmp_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "base_url": BASE_URL,
-        "model": "qwen2.5-coder-1.5b-instruct",
-        "api_key": "sk-test-not-a-secret",
-        "cache_dir": tmp_path / "cache",
-        "backoff": 0.0,
-        "concurrency": 2,
-        "timeout": 1800.0,  # a shared machine: a slow answer is not a dead server
-        "prompts": V2,
-    }
-    values.update(overrides)
-    return Settings.model_validate(values)
+    return recorded(
+        tmp_path, BASE_URL, "qwen2.5-coder-1.5b-instruct", **{"prompts": V2, **overrides}
+    )
 
 
 def check_cited(path: Path, result: DocumentSummary) -> None:

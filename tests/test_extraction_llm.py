@@ -21,7 +21,7 @@ from summarizer._documents import load
 from summarizer._extracted import CitedValue
 from summarizer._schemas import DocumentSummary
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, recorded
 from .test_extraction import assert_grounded
 
 pytestmark = [pytest.mark.cassette, pytest.mark.vcr]
@@ -50,18 +50,7 @@ class Tender(BaseModel):
 
 
 def real(tmp_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "base_url": BASE_URL,
-        "model": MODEL,
-        "api_key": "sk-test-not-a-secret",
-        "cache_dir": tmp_path / "cache",
-        "schemas_dir": tmp_path / "schemas",
-        "backoff": 0.0,
-        "concurrency": 2,
-        "timeout": 1800.0,  # a shared machine: a slow answer is not a dead server
-    }
-    values.update(overrides)
-    return Settings.model_validate(values)
+    return recorded(tmp_path, BASE_URL, MODEL, **{"schemas_dir": tmp_path / "schemas", **overrides})
 
 
 def cleaned(path: Path) -> str:

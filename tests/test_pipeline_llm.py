@@ -25,7 +25,7 @@ from summarizer._llm import Mode
 from summarizer._packing import Chunk
 from summarizer._session import Session
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, recorded
 
 pytestmark = [pytest.mark.cassette, pytest.mark.vcr]
 
@@ -35,17 +35,7 @@ V1 = ("chunk_notes@v1", "merge@v1")
 
 
 def settings(tmp_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "base_url": BASE_URL,
-        "model": MODEL,
-        "api_key": "sk-test-not-a-secret",
-        "cache_dir": tmp_path / "cache",
-        "backoff": 0.0,
-        "concurrency": 2,
-        "prompts": V1,
-    }
-    values.update(overrides)
-    return Settings.model_validate(values)
+    return recorded(tmp_path, BASE_URL, MODEL, **{"prompts": V1, **overrides})
 
 
 def check_grounded(path: Path, result: object) -> None:

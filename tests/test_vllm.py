@@ -25,7 +25,7 @@ from summarizer._errors import EndpointError, SummarizerError
 from summarizer._llm import Client, Mode
 from summarizer._session import Session
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, recorded
 
 pytestmark = [pytest.mark.cassette, pytest.mark.vcr]
 
@@ -35,16 +35,7 @@ WINDOW = 2048  # vLLM's max_model_len as the server was started
 
 
 def settings(tmp_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "base_url": BASE_URL,
-        "model": MODEL,
-        "api_key": "sk-test-not-a-secret",
-        "cache_dir": tmp_path / "cache",
-        "backoff": 0.0,
-        "concurrency": 2,
-    }
-    values.update(overrides)
-    return Settings.model_validate(values)
+    return recorded(tmp_path, BASE_URL, MODEL, **overrides)
 
 
 def test_discovery_reads_the_window_and_the_probe_finds_json_schema(tmp_path: Path) -> None:
