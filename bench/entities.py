@@ -69,9 +69,9 @@ def recorded() -> Iterator[list[tuple[list[Any], str]]]:
     calls: list[tuple[list[Any], str]] = []
     original = merging.merge_entities
 
-    def spy(found: Any, text: str) -> merging.MergedEntities:
+    def spy(found: Any, text: str, ruled: Any = None) -> merging.MergedEntities:
         calls.append((list(found), text))
-        return original(found, text)
+        return original(found, text, ruled)
 
     merging.merge_entities = spy
     try:

@@ -135,7 +135,7 @@ def _measure_block(
         costs = prices.costs(starts, ends)
     # The gaps between pieces are whitespace only; price them as `gap_cost` does.
     width = starts[1:] - ends[:-1]
-    newlines = np.flatnonzero(cp == 10)
+    newlines = prices.newlines
     has_newline = np.searchsorted(newlines, ends[:-1]) < np.searchsorted(newlines, starts[1:])
     units = np.where((width >= 2) | has_newline, (width + 7) // 8, 0)
     gaps = np.concatenate(([0], -(-SPACE * units // 100)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -21,9 +22,11 @@ from rich.table import Table
 
 from summarizer import _prompts as prompts
 from summarizer._batch import Report
-from summarizer._doctor import Check
 from summarizer._engines.base import Progress as ProgressHook
 from summarizer._redaction import Redactor
+
+if TYPE_CHECKING:  # doctor's checks import the model client, which a summary never needs
+    from summarizer._doctor import Check
 
 _MARKS = {True: "[green]ok[/]", False: "[red]FAIL[/]", None: "[yellow]warn[/]"}
 

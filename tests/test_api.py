@@ -6,6 +6,8 @@ import asyncio
 import doctest
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -120,3 +122,19 @@ def test_every_json_output_validates_against_the_published_schema(tmp_path: Path
     bad = json.loads(runner.invoke(main, ["summarize", note, "-f", "json", "-q"]).stdout)
     bad["facts"] = "none"
     assert list(validator.iter_errors(bad)), "the schema is not a rubber stamp"
+
+
+def test_an_offline_run_never_imports_the_model_client() -> None:
+    """openai and instructor take most of a second to import; only a model run pays it."""
+    code = (
+        "import sys\n"
+        "from summarizer.cli import main\n"
+        f"main(['summarize', {str(EXAMPLES / 'en_short_note.md')!r}, '-q', '-f', 'json'],"
+        " standalone_mode=False)\n"
+        "print(sorted(m for m in ('openai', 'instructor') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+    import_only = "import sys, summarizer; print('openai' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", import_only], capture_output=True, text=True)
+    assert done.stdout.strip() == "False"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -137,3 +140,36 @@ def test_a_short_real_note_is_still_summarized(
     path.write_text(note, encoding="utf-8")
     data = summarize_json(runner, path)
     assert data["summary"]
+
+
+# --- piped input without "-" --------------------------------------------------------------
+
+
+def run_summarize(
+    stdin: int | None, data: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """A real child process: only a real pipe or terminal on fd 0 shows what `isatty` says."""
+    command = [sys.executable, "-m", "summarizer", "summarize", "--format", "json"]
+    if data is not None:
+        return subprocess.run(command, input=data, capture_output=True, check=False)
+    return subprocess.run(command, stdin=stdin, capture_output=True, check=False)
+
+
+def test_a_pipe_on_stdin_is_read_without_a_dash() -> None:
+    proc = run_summarize(None, ZH.encode("utf-8"))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["metadata"]["source"] == "<stdin>"
+    assert result["facts"] and all(fact["evidence"] in ZH for fact in result["facts"])
+
+
+def test_a_terminal_on_stdin_and_no_path_is_one_line_exit_2() -> None:
+    leader, follower = os.openpty()
+    try:
+        proc = run_summarize(follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    assert proc.stderr == b"summarizer: error: no input: name a file, a folder or - for stdin\n"

@@ -142,7 +142,11 @@ class _Copies:
         if recent:
             folds = self.folds
             mine = folds.head(here[2], here[1])
-            self.pairs += [(r, here) for r in recent if not folds.apart(r, mine)]
+            if len(recent) == 1:  # the most common case, without a list built for it
+                if not folds.apart(recent[0], mine):
+                    self.pairs.append((recent[0], here))
+            else:
+                self.pairs += [(r, here) for r in recent if not folds.apart(r, mine)]
         recent.append(here)
 
     def add_lines(self, region: str, at: int, seen: set[str]) -> None:
@@ -228,13 +232,14 @@ class _Folds:
 
 def _fold(text: str) -> str:
     """Character by character, so a line's head folds to the head of its folded whole."""
-    if text.isascii():  # a table does it four times as fast
-        return text.translate(_ASCII_FOLD)
+    if text.isascii():  # tables of bytes: twice as fast as `str.translate` with a dict
+        return text.encode().translate(_ASCII_LOWER, _ASCII_NOT_ALNUM).decode()
     return _FOLD.sub("", text).casefold()
 
 
 # `_FOLD` and `casefold` for ASCII: letters and digits kept, lowercase, the rest gone.
-_ASCII_FOLD = {c: chr(c).lower() if chr(c).isalnum() else None for c in range(128)}
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 def _which_is_cut(full: str, earlier: _LineAt, later: _LineAt, folds: _Folds) -> int | None:

@@ -114,13 +114,16 @@ _END_CREDIT = re.compile(
 _NOT_A_NAME = {"完", "全文完", "待续", "待續", "未完待续", "未完待續", "图", "圖", "图片", "圖片"}
 
 
-_CLOSING_BRACKETS = (re.compile(r"\)[ \t]*$", re.M), re.compile(r"）[ \t]*$", re.M))
+_CLOSING_BRACKETS = ((")", re.compile(r"\)[ \t]*$", re.M)), ("）", re.compile(r"）[ \t]*$", re.M)))
 
 
 def trailing_credits(text: str, context: Context) -> list[Edit]:
     """A reporter's name in brackets closing a paragraph: `……贡献力量。(吴卉)`."""
-    # Only lines that end in a bracket can match; finding those first skips the rest fast.
-    line_ends = sorted({m.end() for pattern in _CLOSING_BRACKETS for m in pattern.finditer(text)})
+    # Only lines that end in a bracket can match; finding those first skips the rest fast
+    # (and `in` tells faster than the regex engine that a bracket is absent).
+    line_ends = sorted(
+        {m.end() for b, pattern in _CLOSING_BRACKETS if b in text for m in pattern.finditer(text)}
+    )
     found = (_END_CREDIT.search(text, text.rfind("\n", 0, end) + 1, end) for end in line_ends)
     edits = []
     for match in (m for m in found if m):

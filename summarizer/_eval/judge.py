@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -19,13 +20,14 @@ from summarizer import _prompts as prompts
 from summarizer._answers import json_schema
 from summarizer._cache import key
 from summarizer._config import Settings
-from summarizer._engines.requests import as_data
 from summarizer._errors import ModelError
 from summarizer._eval.claims import Claim
 from summarizer._eval.metrics import JudgeTally
-from summarizer._llm import Client, Request
 from summarizer._schemas import Usage
 from summarizer._session import Session
+
+if TYPE_CHECKING:  # the model client imports openai; eval without a judge never needs it
+    from summarizer._llm.client import Client
 
 PROMPT = "judge@v1"
 Pair = tuple[str, str]  # (claim, evidence)
@@ -62,6 +64,9 @@ async def ask_all(settings: Settings, pairs: Iterable[Pair]) -> Verdicts:
 
 
 async def _ask(session: Session, client: Client, prompt: prompts.Prompt, pair: Pair) -> bool | None:
+    from summarizer._engines.requests import as_data
+    from summarizer._llm.client import Request
+
     claim, evidence = pair
     p = prompt.parameters
     request = Request(
