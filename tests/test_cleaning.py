@@ -72,6 +72,34 @@ def test_page_chrome_lines() -> None:
     assert kinds(text)["page_chrome"] == len(chrome)
 
 
+def test_breadcrumbs_and_pipe_joined_related_lines_go() -> None:
+    chrome = [
+        "首页 > 政务公开 > 通知公告",
+        "当前位置：首页 > 新闻中心 > 正文",
+        "首頁 › 市政新聞",
+        "Home > Business > Tenders and Contracts",
+        "You are here: Home / News",
+        "Related notices: Library roof repairs | Harbour lighting | Mowing contract 2025",
+        "相关公告：东坪镇道路维修 | 西林镇供水改造 | 南岗乡校舍修缮",
+    ]
+    text = chrome[0] + "\n" + BODY + "\n".join(chrome[1:]) + "\n"
+    cleaned = clean(text)
+    assert cleaned.text == BODY.strip()
+    assert kinds(text)["page_chrome"] == len(chrome)
+
+
+def test_lines_that_only_start_like_a_breadcrumb_stay() -> None:
+    kept = [
+        "首页显示，全县累计投入资金2.3亿元。",
+        "Home prices rose 5% last year, more than wages did.",
+        "More buses: the council added 12 routes | a plan the mayor backed.",
+        "相关部门表示，服务站将每季度评估一次。",
+    ]
+    text = BODY + "\n".join(kept) + "\n"
+    cleaned = clean(text)
+    assert all(line in cleaned.text for line in kept)
+
+
 def test_related_link_block_is_dropped_until_real_text() -> None:
     text = (
         BODY

@@ -6,6 +6,7 @@ import itertools
 import json
 import re
 
+import hypothesis
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -209,15 +210,20 @@ _PIECES = st.one_of(
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=40).map("".join), st.integers(4, 30))
+@hypothesis.example("青0 0", 4)  # two numbers: the break at their space splits neither
+@hypothesis.example("青120", 4)
 def test_break_lines_keeps_numbers_whole_and_punctuation_attached(text: str, width: int) -> None:
     width = max([width, *(cell_len(text[a:b].rstrip()) for a, b in units(text))])  # no folding
-    lines = [text[a:b] for a, b in break_lines(text, width)]
+    spans = break_lines(text, width)
+    lines = [text[a:b] for a, b in spans]
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(cell_len(line) <= width for line in lines)
     for above, below in itertools.pairwise(lines):
         if below:
             assert below[0] not in CLOSING, (above, below)
-            assert not (above[-1:].isdigit() and below[0].isdigit()), (above, below)
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        if start == end:  # no space between the lines: a break inside a word or number
+            assert not (text[end - 1 : end].isdigit() and text[start : start + 1].isdigit()), text
 
 
 @settings(max_examples=60, deadline=None)

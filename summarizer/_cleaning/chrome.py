@@ -1,5 +1,5 @@
 """Page chrome, the line-by-line step: share bars, related-link blocks, copyright and
-navigation lines, with the link farms, credits and reference lists it asks about.
+navigation lines (breadcrumbs: `首页 > 政务公开 > 正文`, `Home > News`), with the link farms, credits and reference lists it asks about.
 
 It runs after normalization and pinyin, on whole lines, and remembers across a block's
 end whether it is inside a related-link list or a reference list (`Context`).
@@ -35,6 +35,10 @@ _CHROME_LINE = re.compile(
       | (?:subscribe|sign\s+up)\b.{0,40}\bnewsletter.{0,40}
       | .{0,60}\b(?:in\s+your\s+inbox|email\s+address\s+to\s+(?:sign\s+up|subscribe))\b.{0,60}
       | advertisement | 广告 | 廣告
+      | (?:当前位置|當前位置|您的位置|你的位置|您现在的位置|您現在的位置|you\s+are\s+here)\s*[:：].{0,100}
+      | (?:首页|首頁|主页|主頁|home)(?:\s*[>＞›»→]\s*[^>＞›»→]{1,30}){1,6}
+      | (?:related|similar|recommended|popular)(?:\s+[a-z]+){1,2}\s*[:：][^|]{1,80}(?:\|[^|]{1,80})+
+      | (?:相关|相關|更多|热门|熱門)\w{0,4}\s*[:：][^|丨｜]{1,40}(?:[|丨｜][^|丨｜]{1,40})+
       | [-–—·•]\s*[\w]{1,6}(?:导读|導讀|频道|頻道|首页|首頁)
     )$""",
     re.X | re.I,
