@@ -75,10 +75,16 @@ def test_json_schema_file_with_nested_lists_on_a_chinese_notice(tmp_path: Path) 
     assert assert_grounded(result, cleaned(ZH)) >= 3
     assert value(result, "buyer") == "青溪县第一中学"
     assert (value(result, "budget"), value(result, "deadline")) == (1865000, "2025-04-29")
-    [lot] = result.extraction.fields["lots"]  # nested: a list of objects holding a list
-    assert isinstance(lot, dict) and isinstance(lot["goods"], list)
-    assert [g.value for g in lot["goods"] if isinstance(g, CitedValue)] == ["蒸饭柜", "洗碗机"]
+    first, second = result.extraction.fields["lots"]  # nested: objects holding a list
+    assert isinstance(first, dict) and isinstance(first["goods"], list)
+    assert [g.value for g in first["goods"] if isinstance(g, CitedValue)] == ["蒸饭柜", "洗碗机"]
+    # The second lot's goods cite sentences 8 and 9, which do not hold them, and the one that
+    # does (4) is beyond the neighbours tried: nulled and counted, never kept on trust.
+    assert isinstance(second, dict) and second["goods"] == []
+    assert isinstance(second["name"], CitedValue) and second["name"].value == "第二标包"
     stats = result.extraction.grounding
+    assert stats.nulled_fields == ["lots[1].goods[0]", "lots[1].goods[1]"]
+    assert stats.nulled_unsupported == 2
     assert stats.values == stats.kept + stats.moved + stats.nulled
     assert len(stats.nulled_fields) == stats.nulled
 
