@@ -331,6 +331,39 @@ def test_a_claim_flipping_decrease_to_increased_is_dropped_and_counted(tmp_path:
     assert result.entities.places == ["Riverton"]
 
 
+def cite_the_first_sentence_merge_nothing(request: dict[str, Any]) -> Reply:
+    """Each chunk's notes cite its first sentence, word for word; every merge keeps nothing."""
+    if "<notes>" in user_text(request):
+        return Reply(content=json.dumps({"summary": [], "key_points": []}))
+    number, text = min(numbered_lines(request).items())
+    claim = [{"text": text, "sentences": [number]}]
+    entities: dict[str, list[str]] = {"people": [], "organizations": [], "places": []}
+    notes = {"summary": claim, "key_points": claim, "facts": [], "entities": entities}
+    return Reply(content=json.dumps(notes))
+
+
+def test_a_merge_that_keeps_nothing_counts_the_parts_claims_it_falls_back_to(
+    tmp_path: Path,
+) -> None:
+    doc = tmp_path / "long.txt"
+    text = "".join(f"District {i} replaced {i + 2} km of old mains in 2025.\n" for i in range(120))
+    doc.write_text(text, encoding="utf-8")
+    with serve(cite_the_first_sentence_merge_nothing) as server:
+        settings = Settings(
+            base_url=server.base_url, model=MODEL, mode="json_object", cache=False, prompts=V2
+        )
+        result = summarize(doc, settings.model_copy(update={"chunk_tokens": 400}))
+    assert result.metadata.chunks >= 2
+    assert any("<notes>" in user_text(r) for r in server.requests), "a merge was asked"
+    grounding = result.metadata.grounding
+    assert grounding is not None and grounding.key_points and grounding.summary
+    points = [c for c in result.citations if c.kind == "key_point"]
+    sentences = [c for c in result.citations if c.kind == "summary"]
+    assert points and sentences
+    assert grounding.key_points.supported + grounding.key_points.moved == len(points)
+    assert grounding.summary.supported + grounding.summary.moved == len(sentences)
+
+
 def test_citations_carry_spans_in_the_cleaned_and_the_loaded_text(tmp_path: Path) -> None:
     result = run_double(tmp_path, ANSWER)
     assert result.summary == "Water delivery fell 3.2 percent in 2025."

@@ -284,10 +284,15 @@ async def _merge(run: Run, judge: Judge, group: list[Narrative], counts: _Counts
         key_points=_passed(judge, merged.key_points, everything, counts.key_points),
     )
     if not narrative.summary and not narrative.key_points:  # nothing survived: keep the parts'
-        return Narrative(
+        kept = Narrative(
             [c for n in group for c in n.summary][:MAX_MERGED_SENTENCES],
             [c for n in group for c in n.key_points][:MAX_KEY_POINTS],
         )
+        # Each passed its chunk's checks, which counted it nowhere: only the document's own
+        # narrative is counted, and that is now these.
+        counts.summary.supported += len(kept.summary)
+        counts.key_points.supported += len(kept.key_points)
+        return kept
     return narrative
 
 
