@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from summarizer._config import Settings
 from summarizer._errors import ModelError
-from summarizer._llm import Client, Request
+from summarizer._llm.client import Client, Request
 from summarizer._session import Session
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from summarizer._answers import MAX_NOTE_POINTS, ChunkNotes, json_schema
 from summarizer._config import Settings
-from summarizer._llm import Request
 from summarizer._llm.bounds import MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_STRING_CHARS
+from summarizer._llm.client import Request
 from summarizer._session import Session
 from summarizer._tokens import estimate_tokens
 

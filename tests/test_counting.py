@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from summarizer._llm import EndpointInfo
 from summarizer._llm.counting import (
     LATIN_TOKENS_PER_CHAR,
     answer_cost,
@@ -15,6 +14,7 @@ from summarizer._llm.counting import (
     scale_of,
     text_tokens,
 )
+from summarizer._llm.endpoint import EndpointInfo
 from summarizer._tokens import CJK, estimate_tokens
 
 

@@ -12,7 +12,10 @@ from pydantic import BaseModel
 
 from summarizer._config import Settings
 from summarizer._errors import ContextOverflow, EndpointError, InvalidOutput, OutputTruncated
-from summarizer._llm import Client, Mode, Request, root_url, strip_reasoning
+from summarizer._llm.client import Client, Request
+from summarizer._llm.endpoint import root_url
+from summarizer._llm.modes import Mode
+from summarizer._llm.replies import strip_reasoning
 from summarizer._session import Session
 
 from .fakeserver import MODEL, Reply, sequence, serve

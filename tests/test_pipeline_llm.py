@@ -21,7 +21,7 @@ from summarizer._documents import load
 from summarizer._engines.evidence import Checker, ground
 from summarizer._engines.requests import PromptSet
 from summarizer._language import chinese_script
-from summarizer._llm import Mode
+from summarizer._llm.modes import Mode
 from summarizer._packing import Chunk
 from summarizer._session import Session
 

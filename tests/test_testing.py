@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import _llm
+from summarizer._llm import client
 from summarizer.testing import PROMPT_HEADER, cassette_path
 
 from .fakeserver import MODEL, serve, well_behaved
@@ -122,4 +122,4 @@ def test_cassette_names_are_safe_file_names(request: pytest.FixtureRequest, case
 
 
 def test_the_header_is_the_one_the_client_sends() -> None:
-    assert PROMPT_HEADER == _llm.PROMPT_HEADER
+    assert PROMPT_HEADER == client.PROMPT_HEADER

@@ -22,7 +22,8 @@ from summarizer import DocumentSummary, Settings, summarize
 from summarizer._cleaning import clean
 from summarizer._documents import load
 from summarizer._errors import EndpointError, SummarizerError
-from summarizer._llm import Client, Mode
+from summarizer._llm.client import Client
+from summarizer._llm.modes import Mode
 from summarizer._session import Session
 
 from .conftest import EXAMPLES, recorded

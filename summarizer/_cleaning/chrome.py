@@ -1,5 +1,6 @@
 """Page chrome, the line-by-line step: share bars, related-link blocks, copyright and
-navigation lines (breadcrumbs: `首页 > 政务公开 > 正文`, `Home > News`), with the link farms, credits and reference lists it asks about.
+navigation lines (breadcrumbs: `首页 > 政务公开 > 正文`, `Home > News`), with the link farms,
+credits and reference lists it asks about.
 
 It runs after normalization and pinyin, on whole lines, and remembers across a block's
 end whether it is inside a related-link list or a reference list (`Context`).

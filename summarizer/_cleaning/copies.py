@@ -142,11 +142,7 @@ class _Copies:
         if recent:
             folds = self.folds
             mine = folds.head(here[2], here[1])
-            if len(recent) == 1:  # the most common case, without a list built for it
-                if not folds.apart(recent[0], mine):
-                    self.pairs.append((recent[0], here))
-            else:
-                self.pairs += [(r, here) for r in recent if not folds.apart(r, mine)]
+            self.pairs += [(r, here) for r in recent if not folds.apart(r, mine)]
         recent.append(here)
 
     def add_lines(self, region: str, at: int, seen: set[str]) -> None:

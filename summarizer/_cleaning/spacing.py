@@ -17,8 +17,9 @@ _LEAD_SPACE = re.compile(r"\n[ \t\f\v]+")
 _TRAIL_SPACE = re.compile(r"\n(?<=[ \t\f\v]\n)")
 INNER_SPACE = re.compile(r"(?<=\S)(?:[ \t\f\v]{2,}|\t)(?=\S)")
 # Runs that `INNER_SPACE` can match hold two spaces or a tab, form feed or vertical tab.
-_INNER_LEADS = ("  ", "\t", "\f", "\v")
-_INNER_CANDIDATES = tuple(re.compile(f"{lead}[ \\t\\f\\v]*") for lead in _INNER_LEADS)
+_INNER_CANDIDATES = tuple(
+    (lead, re.compile(f"{lead}[ \\t\\f\\v]*")) for lead in ("  ", "\t", "\f", "\v")
+)
 _BLANK_LINES = re.compile(r"\n(?:[ \t\f\v]*\n){2,}")
 _EDGE_SPACE = " \t\f\v"
 
@@ -55,7 +56,7 @@ def whitespace(text: str, context: Context) -> list[Edit]:
 def inner_spaces(text: str) -> list[re.Match[str]]:
     """`INNER_SPACE.finditer(text)`, tried only where it can match (a run's start)."""
     runs = set()
-    for lead, pattern in zip(_INNER_LEADS, _INNER_CANDIDATES, strict=True):
+    for lead, pattern in _INNER_CANDIDATES:
         if lead not in text:  # `in` looks faster than the regex engine, and most are absent
             continue
         for m in pattern.finditer(text):

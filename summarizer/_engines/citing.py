@@ -31,7 +31,7 @@ from summarizer._engines.partial import cut_answer, salvage
 from summarizer._engines.requests import as_data, cited_merge_request, cited_notes_request
 from summarizer._engines.runs import Run, cache_key, fitting_groups, halved, in_order
 from summarizer._errors import OutputTruncated
-from summarizer._llm import Request
+from summarizer._llm.client import Request
 from summarizer._packing import Chunk
 from summarizer._schemas import (
     Citation,

@@ -15,7 +15,7 @@ from summarizer import _grounding as grounding
 from summarizer._answers import NoteFact, Quote
 from summarizer._engines.requests import repair_request
 from summarizer._errors import ContextOverflow, OutputTruncated
-from summarizer._llm import Client
+from summarizer._llm.client import Client
 from summarizer._packing import Chunk
 from summarizer._prompts import Prompt
 from summarizer._schemas import Fact, GroundingStats

@@ -31,7 +31,7 @@ from summarizer._engines.requests import as_data
 from summarizer._engines.runs import Run, cache_key, halved, in_order
 from summarizer._errors import OutputTruncated
 from summarizer._extracted import Extraction, ExtractionStats
-from summarizer._llm import Request
+from summarizer._llm.client import Request
 from summarizer._packing import Chunk, chunk_text
 from summarizer._schemas import Entities, GroundingStats, Usage
 from summarizer._timing import Timings

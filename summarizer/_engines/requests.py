@@ -26,7 +26,7 @@ from summarizer._answers import (
     MIN_NOTE_POINTS,
 )
 from summarizer._errors import PromptError
-from summarizer._llm import Request
+from summarizer._llm.client import Request
 
 CITING = 2  # the first version of chunk_notes and merge that cites sentence numbers
 # The notes and merge used when neither is pinned. Quoting (v1) until citing (v2) wins on the

@@ -22,7 +22,7 @@ from summarizer._engines.base import Progress
 from summarizer._engines.evidence import Checker
 from summarizer._engines.requests import PromptSet
 from summarizer._errors import ContextOverflow
-from summarizer._llm import Client, Request
+from summarizer._llm.client import Client, Request
 from summarizer._packing import Chunk, chunk_text
 from summarizer._schemas import GroundingStats
 

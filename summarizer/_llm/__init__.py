@@ -10,52 +10,7 @@ failures.py   which failures are transient, and map_errors() into our error tree
 usage.py      the Meter: usage counted in one place, per document
 replies.py    the JSON out of what a model wrote
 local.py      a GGUF file served in-process
+
+The package re-exports nothing: import a name from its module. client, endpoint and modes
+import openai and instructor (~0.8 s), which an offline run never pays for.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from summarizer._llm.client import PROMPT_HEADER, Client, ClientOptions, Request
-    from summarizer._llm.endpoint import DEFAULT_CONTEXT_WINDOW, EndpointInfo, root_url
-    from summarizer._llm.modes import Mode
-    from summarizer._llm.replies import strip_reasoning
-    from summarizer._llm.usage import Meter
-
-# Imported on first use: client, endpoint and modes import openai and instructor (~0.8 s),
-# which an offline run, or a command that never reaches a model, should not pay for.
-_HOMES = {
-    "PROMPT_HEADER": "client",
-    "Client": "client",
-    "ClientOptions": "client",
-    "Request": "client",
-    "DEFAULT_CONTEXT_WINDOW": "endpoint",
-    "EndpointInfo": "endpoint",
-    "root_url": "endpoint",
-    "Mode": "modes",
-    "strip_reasoning": "replies",
-    "Meter": "usage",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
-
-
-__all__ = [
-    "DEFAULT_CONTEXT_WINDOW",
-    "PROMPT_HEADER",
-    "Client",
-    "ClientOptions",
-    "EndpointInfo",
-    "Meter",
-    "Mode",
-    "Request",
-    "root_url",
-    "strip_reasoning",
-]
