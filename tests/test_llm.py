@@ -106,7 +106,7 @@ def test_retries_are_bounded_and_wrapped() -> None:
 
 def test_timeout_then_success() -> None:
     with serve(sequence(Reply(content='{"value": 5}', delay=3.0), GOOD)) as server:
-        answer, llm = ask(server.base_url, timeout=1.0)
+        answer, llm = ask(server.base_url, timeout=0.3)
     assert is_five(answer) and llm.usage.retries == 1
 
 
