@@ -20,7 +20,7 @@ from summarizer._config import Settings
 from summarizer._language import chinese_script
 from summarizer._sinks import JsonlSink
 
-from .fakeserver import MODEL, Reply, document_of, notes_for, serve
+from .fakeserver import MODEL, Reply, document_of, notes_for, serve, user_text
 
 
 def fault(name: str, request: dict[str, Any]) -> Reply:
@@ -32,7 +32,7 @@ def fault(name: str, request: dict[str, Any]) -> Reply:
         "server_500": Reply(status=500, body='{"error": {"message": "boom"}}'),
         "server_502": Reply(status=502, body="<html>bad gateway</html>"),
         "server_503": Reply(status=503, body='{"error": {"message": "overloaded"}}'),
-        "stall": Reply(content=notes, delay=1.5),
+        "stall": Reply(content=notes, delay=1.0),
         "drop": Reply(drop=True),
         "cut_body": Reply(content=notes, cut=True),
         "malformed_json": Reply(content='{"summary": "unterminated'),
@@ -75,19 +75,24 @@ def docs(folder: Path) -> list[str]:
     return [str(folder)]
 
 
-def run(tmp_path: Path, script: Any) -> tuple[batch.Report, dict[str, dict[str, Any]], int]:
+def run(
+    tmp_path: Path, script: Any, **overrides: Any
+) -> tuple[batch.Report, dict[str, dict[str, Any]], int]:
     out = tmp_path / "out.jsonl"
     with serve(script) as server:
-        settings = Settings(
-            base_url=server.base_url,
-            model=MODEL,
-            mode="json_object",
-            cache=False,
-            backoff=0.0,
-            max_retries=2,
-            reasks=1,
-            timeout=0.5,
-            concurrency=2,
+        settings = Settings.model_validate(
+            {
+                "base_url": server.base_url,
+                "model": MODEL,
+                "mode": "json_object",
+                "cache": False,
+                "backoff": 0.0,
+                "max_retries": 2,
+                "reasks": 1,
+                "timeout": 0.3,
+                "concurrency": 2,
+                **overrides,
+            }
         )
         sink = JsonlSink(out, resume=False)
         try:
@@ -218,3 +223,26 @@ def test_an_answer_too_long_for_a_chunk_is_retried_on_its_halves(tmp_path: Path)
     assert len(record["facts"]) >= 2 and all(
         f["evidence"] in (folder / "long.txt").read_text() for f in record["facts"]
     )
+
+
+def test_a_quote_re_ask_that_never_validates_drops_its_fact_not_the_document(
+    tmp_path: Path,
+) -> None:
+    """Seen on the real server: v1's quote re-ask on a 9 KB Chinese report got no valid
+    answer twice, and the whole document failed with `no valid Quote`."""
+
+    def script(request: dict[str, Any]) -> Reply:
+        if "Statement:" in user_text(request):  # the re-ask for one fact's quote
+            return Reply(content='{"quote": null}')
+        notes = json.loads(notes_for(request))
+        if "DOC-1" in document_of(request) and "facts" in notes:
+            invented = {"statement": "The mayor resigned.", "category": "event"}
+            notes["facts"].append({**invented, "evidence": "The mayor resigned on Friday."})
+        return Reply(content=json.dumps(notes))
+
+    report, records, _ = run(tmp_path, script, prompts=("chunk_notes@v1", "merge@v1"))
+    assert (report.done, report.failed) == (3, 0), records.get("doc1.txt", {}).get("error")
+    grounding = records["doc1.txt"]["metadata"]["grounding"]
+    assert (grounding["found"], grounding["repaired"], grounding["dropped"]) == (1, 0, 1)
+    statements = [f["statement"] for f in records["doc1.txt"]["facts"]]
+    assert len(statements) == 1 and "mayor" not in statements[0]

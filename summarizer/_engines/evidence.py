@@ -14,7 +14,7 @@ from summarizer import _facts as facts_rules
 from summarizer import _grounding as grounding
 from summarizer._answers import NoteFact, Quote
 from summarizer._engines.requests import repair_request
-from summarizer._errors import ContextOverflow, OutputTruncated
+from summarizer._errors import ContextOverflow, InvalidOutput, OutputTruncated
 from summarizer._llm.client import Client
 from summarizer._packing import Chunk
 from summarizer._prompts import Prompt
@@ -102,7 +102,7 @@ async def _repair(checker: Checker, chunk: Chunk, note: NoteFact) -> tuple[int, 
     request = repair_request(checker.repair_prompt, excerpt, note.statement)
     try:
         quote = await checker.client.ask(request, Quote)
-    except (OutputTruncated, ContextOverflow):
+    except (OutputTruncated, ContextOverflow, InvalidOutput):  # the fact goes, not the document
         return None
     if not quote.evidence.strip():
         return None
