@@ -72,8 +72,9 @@ class Settings(BaseModel):
     language: str | None = Field(default=None, description="Write the summary in this language.")
     prompts: tuple[str, ...] = Field(default=(), description="NAME@vN pins, e.g. merge@v1.")
     extractive_facts: bool = Field(
-        default=False,
-        description="Citing prompts (v2 on): a fact's statement is its cited sentence, verbatim.",
+        default=True,  # `summarizer eval` decided it: see README, "Choosing prompts and models"
+        description="Citing prompts (v2 on): a fact's statement is its cited sentence, verbatim; "
+        "False: in the model's own words.",
     )
     model_file: Path | None = None
 

@@ -125,11 +125,11 @@ def _model_options(func: F) -> F:
     "--prompt", "prompt_pins", multiple=True, help="Pin a prompt version, NAME@vN; repeatable."
 )
 @click.option(
-    "--extractive-facts",
+    "--extractive-facts/--paraphrased-facts",
     "extractive_facts",
-    is_flag=True,
     default=None,
-    help="With citing prompts (v2): a fact's statement is its cited sentence, verbatim.",
+    help="With citing prompts (v2): a fact's statement is its cited sentence, verbatim "
+    "(the default), or the model's own words.",
 )
 @click.option(
     "--schema",

@@ -279,7 +279,7 @@ def run_double(tmp_path: Path, answer: dict[str, Any], **settings: Any) -> Docum
                 cache=False,
                 backoff=0.0,
                 prompts=V2,
-                **settings,
+                **{"extractive_facts": False, **settings},
             ),
         )
         assert numbered_lines(server.requests[0])[2] == REPORT.splitlines()[1]
@@ -350,7 +350,12 @@ def test_a_merge_that_keeps_nothing_counts_the_parts_claims_it_falls_back_to(
     doc.write_text(text, encoding="utf-8")
     with serve(cite_the_first_sentence_merge_nothing) as server:
         settings = Settings(
-            base_url=server.base_url, model=MODEL, mode="json_object", cache=False, prompts=V2
+            base_url=server.base_url,
+            model=MODEL,
+            mode="json_object",
+            cache=False,
+            prompts=V2,
+            extractive_facts=False,
         )
         result = summarize(doc, settings.model_copy(update={"chunk_tokens": 400}))
     assert result.metadata.chunks >= 2
@@ -400,7 +405,12 @@ def test_an_answer_cut_at_max_tokens_keeps_what_it_holds(tmp_path: Path) -> None
         result = summarize(
             doc,
             Settings(
-                base_url=server.base_url, model=MODEL, mode="json_object", cache=False, prompts=V2
+                base_url=server.base_url,
+                model=MODEL,
+                mode="json_object",
+                cache=False,
+                prompts=V2,
+                extractive_facts=False,
             ),
         )
         calls = len(server.requests)
@@ -418,7 +428,12 @@ def test_an_answer_cut_with_nothing_whole_never_fails_the_document(tmp_path: Pat
         result = summarize(
             doc,
             Settings(
-                base_url=server.base_url, model=MODEL, mode="json_object", cache=False, prompts=V2
+                base_url=server.base_url,
+                model=MODEL,
+                mode="json_object",
+                cache=False,
+                prompts=V2,
+                extractive_facts=False,
             ),
         )
     assert result.summary == "" and result.facts == []
@@ -434,7 +449,10 @@ BASE_URL = "http://127.0.0.1:8080/v1"
 
 def real(tmp_path: Path, **overrides: object) -> Settings:
     return recorded(
-        tmp_path, BASE_URL, "qwen2.5-coder-1.5b-instruct", **{"prompts": V2, **overrides}
+        tmp_path,
+        BASE_URL,
+        "qwen2.5-coder-1.5b-instruct",
+        **{"prompts": V2, "extractive_facts": False, **overrides},  # as recorded
     )
 
 

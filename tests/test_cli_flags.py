@@ -12,6 +12,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -197,3 +198,31 @@ def test_doctor_with_another_base_url_still_connects(proxy: list[object]) -> Non
     shown = " ".join(result.stdout.split())
     assert "API key" not in shown and "no answer from /models" in shown, result.stdout
     assert len(proxy) >= 1  # it went through the proxy, not out to the network
+
+
+@pytest.mark.parametrize(
+    ("flags", "asked"),
+    [([], "sentences that state"), (["--paraphrased-facts"], "in your own words")],
+)
+def test_facts_flags_reach_the_notes_prompt(doc: Path, flags: list[str], asked: str) -> None:
+    from .fakeserver import Reply, endpoint_args, serve, user_text
+
+    def cites(request: dict[str, Any]) -> Reply:
+        claim = {"text": "The city reopened the Riverside library.", "sentences": [2]}
+        fact: dict[str, Any] = {"sentences": [2], "category": "event"}
+        if "in your own words" in user_text(request):
+            fact["statement"] = "Riverside library reopened on March 3, 2026."
+        answer = {"summary": [claim], "key_points": [claim], "facts": [fact]}
+        names: dict[str, list[str]] = {"people": [], "organizations": [], "places": []}
+        return Reply(content=json.dumps({**answer, "entities": names}))
+
+    with serve(cites) as server:
+        pins = ["--prompt", "chunk_notes@v2"]  # the citing prompts, whose facts the flags shape
+        args = ["summarize", str(doc), *endpoint_args(server), *pins, *flags, "-f", "json"]
+        result = CliRunner().invoke(main, args)
+        notes = [user_text(r) for r in server.requests if "<document>" in user_text(r)]
+    assert result.exit_code == 0, result.output
+    assert notes and all(asked in n for n in notes)
+    (fact,) = json.loads(result.stdout)["facts"]
+    assert fact["evidence"].startswith("The city reopened")  # the cited sentence, exactly
+    assert (fact["statement"] == fact["evidence"]) is (flags == [])

@@ -71,3 +71,15 @@ def test_bad_values_and_files(tmp_path: Path, config_file: Path) -> None:
     unknown.write_text("colour = 'blue'")
     with pytest.raises(ConfigError, match="colour"):
         resolve({}, environ={}, path=unknown)
+
+
+def test_facts_are_cited_sentences_unless_a_flag_or_the_file_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    """`summarizer eval` chose extractive facts (README); the model's words stay one switch away."""
+    assert resolve({}, environ={}, path=tmp_path / "none.toml").extractive_facts is True
+    paraphrased = tmp_path / "paraphrased.toml"
+    paraphrased.write_text("extractive_facts = false\n", encoding="utf-8")
+    assert resolve({}, environ={}, path=paraphrased).extractive_facts is False
+    flag = {"extractive_facts": True}  # --extractive-facts over the file
+    assert resolve(flag, environ={}, path=paraphrased).extractive_facts is True

@@ -1,5 +1,6 @@
-"""`summarizer eval`: metrics on hand-built results, the report, and whole runs through the
-offline engine and the scripted double (tests/fakeserver.py), never a real model."""
+"""`summarizer eval`: metrics on hand-built results, the report, whole runs through the
+offline engine and the scripted double (tests/fakeserver.py), and v1 against v2 replayed
+from the cassettes other tests recorded from the real server."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from summarizer._schemas import (
     Usage,
 )
 
-from .conftest import EXAMPLES, rendered
+from .conftest import CASSETTES, EXAMPLES, rendered
 from .fakeserver import MODEL, FakeServer, Reply, serve, user_text, well_behaved
 
 EN_TEXT = (
@@ -265,8 +266,14 @@ def test_variant_syntax() -> None:
     assert picked == Variant("v2x", ("chunk_notes@v2", "merge@v2"), extractive_facts=True)
     assert picked.spec == "chunk_notes@v2,merge@v2,facts:extractive"
     (run,) = plan([picked], ["a"])
-    assert settings_for(run, Settings()).extractive_facts
-    assert not settings_for(runs[0], Settings()).extractive_facts
+    assert settings_for(run, Settings(extractive_facts=False)).extractive_facts
+    own = parse("v2=chunk_notes@v2,merge@v2,facts:paraphrased")
+    assert own.extractive_facts is False and own.spec == "chunk_notes@v2,merge@v2,facts:paraphrased"
+    (run,) = plan([own], ["a"])
+    assert not settings_for(run, Settings()).extractive_facts
+    # without facts: the run takes the settings' own choice, the default extractive
+    assert settings_for(runs[0], Settings()).extractive_facts
+    assert not settings_for(runs[0], Settings(extractive_facts=False)).extractive_facts
 
 
 @pytest.mark.parametrize(
@@ -276,6 +283,7 @@ def test_variant_syntax() -> None:
         ("x=engine:nope", "unknown engine"),
         ("x=engine:extractive,merge@v1", "takes no pins"),
         ("x=engine:extractive,facts:extractive", "takes no pins"),
+        ("x=merge@v2,facts:extractive,facts:paraphrased", "facts: is given twice"),
         ("x=merge@v1,merge", "pinned twice"),
         ("bad name=", "the name must be"),
         ("needs=merge@v1", "needs a model"),
@@ -560,3 +568,75 @@ def test_a_judged_claim_without_evidence_is_not_judged(en_doc: corpus.Doc) -> No
 def test_stdin_is_refused() -> None:
     result = CliRunner().invoke(eval_command, ["-"])
     assert result.exit_code == 2 and "not stdin" in result.stderr
+
+
+# --- v1 against v2, replayed from the real server -------------------------------------------
+
+RECORDED_URL, RECORDED_MODEL = "http://127.0.0.1:8080/v1", "qwen2.5-coder-1.5b-instruct"
+V1_LABEL, V2_LABEL = f"v1 · {RECORDED_MODEL}", f"v2 · {RECORDED_MODEL}"
+
+
+def recorded_eval(tmp_path: Path, paths: list[Path], *extra: str) -> dict[str, Any]:
+    """`summarizer eval` of v1 against v2 on the real server's answers, as the cassettes of
+    tests/test_pipeline_llm.py (v1) and tests/test_citations.py (v2) recorded them."""
+    out = tmp_path / "eval.json"
+    invoke(
+        *map(str, paths),
+        "--base-url",
+        RECORDED_URL,
+        "--model",
+        RECORDED_MODEL,
+        "--variant",
+        "v1=chunk_notes@v1,merge@v1",
+        "--variant",
+        "v2=chunk_notes@v2,merge@v2,facts:paraphrased",  # as recorded
+        "--json",
+        str(out),
+        *extra,
+    )
+    data: dict[str, Any] = json.loads(out.read_text())
+    assert not [r for r in data["rows"] if r["error"]]
+    return data
+
+
+def check_v2_cites(total: dict[str, Any]) -> None:
+    """What the v2 prompts promise, in the eval's own totals."""
+    for kind in ("facts", "key_points", "summary_sentences"):
+        counts = total[kind]
+        assert counts["present"] > 0 and counts["cited"] == counts["present"], kind
+    assert total["label_key_points"] == 0 and total["reasks"] == 0
+
+
+@pytest.mark.cassette
+@pytest.mark.vcr(
+    str(CASSETTES / "test_pipeline_llm" / "test_english_document.yaml"),
+    str(CASSETTES / "test_pipeline_llm" / "test_traditional_document_stays_traditional.yaml"),
+    str(CASSETTES / "test_citations" / "test_english.yaml"),
+    str(CASSETTES / "test_citations" / "test_traditional.yaml"),
+    record_mode="none",
+)
+def test_v1_against_v2_on_english_and_traditional_documents_replayed(tmp_path: Path) -> None:
+    en, hant = EXAMPLES / "en_city_budget.txt", EXAMPLES / "zh_hant_taipei_report.txt"
+    data = recorded_eval(tmp_path, [en, hant])
+    v1, v2 = data["totals"][V1_LABEL], data["totals"][V2_LABEL]
+    assert v1["documents"] == v2["documents"] == 2 and v1["in_source_script"] == 2
+    assert v1["calls"] > 0 and v2["calls"] > 0 and v1["cache_hits"] == v2["cache_hits"] == 0
+    check_v2_cites(v2)
+    runs = {r["label"]: r["prompts"] for r in data["runs"]}
+    assert [p.split("#")[0] for p in runs[V2_LABEL]] == ["chunk_notes@v2", "merge@v2"]
+    wins = {(c["metric"], c["winner"]) for c in data["comparisons"]}
+    assert ("summary sentences supported", V2_LABEL) in wins
+
+
+@pytest.mark.cassette
+@pytest.mark.vcr(
+    str(CASSETTES / "test_pipeline_llm" / "test_chinese_multi_chunk_document.yaml"),
+    str(CASSETTES / "test_citations" / "test_chinese_multi_chunk.yaml"),
+    record_mode="none",
+)
+def test_v1_against_v2_on_a_chinese_document_in_chunks_replayed(tmp_path: Path) -> None:
+    data = recorded_eval(tmp_path, [EXAMPLES / "zh_hans_county_news.txt"], "--chunk-tokens", "1000")
+    v1, v2 = data["totals"][V1_LABEL], data["totals"][V2_LABEL]
+    assert v1["in_source_script"] == v2["in_source_script"] == 1
+    assert v1["calls"] > v2["calls"] > 2  # notes on two chunks or more, then a merge
+    check_v2_cites(v2)

@@ -50,7 +50,8 @@ class Tender(BaseModel):
 
 
 def real(tmp_path: Path, **overrides: object) -> Settings:
-    return recorded(tmp_path, BASE_URL, MODEL, **{"schemas_dir": tmp_path / "schemas", **overrides})
+    as_recorded = {"schemas_dir": tmp_path / "schemas", "extractive_facts": False}
+    return recorded(tmp_path, BASE_URL, MODEL, **{**as_recorded, **overrides})
 
 
 def cleaned(path: Path) -> str:

@@ -2,8 +2,8 @@
 
 Recorded from Qwen2.5-Coder-1.5B-Instruct on llama-cpp-python's server
 (`../shared/tools/llm-server start qwen`); see conftest.py for the re-record command. The
-citing prompts (v2, the default) have theirs in test_citations.py; these pin v1, which
-stays available by pinning and keeps today's behaviour.
+citing prompts (v2) have theirs in test_citations.py; these pin v1, today's default, so
+that they keep testing it when the default moves on.
 """
 
 from __future__ import annotations

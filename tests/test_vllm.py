@@ -36,7 +36,7 @@ WINDOW = 2048  # vLLM's max_model_len as the server was started
 
 
 def settings(tmp_path: Path, **overrides: object) -> Settings:
-    return recorded(tmp_path, BASE_URL, MODEL, **overrides)
+    return recorded(tmp_path, BASE_URL, MODEL, **{"extractive_facts": False, **overrides})
 
 
 def test_discovery_reads_the_window_and_the_probe_finds_json_schema(tmp_path: Path) -> None:

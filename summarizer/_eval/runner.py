@@ -37,9 +37,10 @@ def settings_for(run: Run, base: Settings) -> Settings:
     update: dict[str, object] = {
         "prompts": run.variant.pins,
         "engine": run.variant.engine,
-        "extractive_facts": run.variant.extractive_facts,
         "cache": True,
     }
+    if run.variant.extractive_facts is not None:
+        update["extractive_facts"] = run.variant.extractive_facts
     if run.model is not None:
         update["model"] = run.model
     return base.model_copy(update=update)

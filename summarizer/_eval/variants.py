@@ -1,8 +1,9 @@
 """Variants: what `--variant NAME=SPEC` means, and the runs a variant set makes.
 
 A SPEC is a comma-separated list of prompt pins (`chunk_notes@v1,merge@v1`) or one engine
-(`engine:extractive`), and `facts:extractive` for citing prompts whose facts are their cited
-sentences verbatim (`--extractive-facts`); an empty SPEC (`newest=`, or just `newest`) is the newest prompts.
+(`engine:extractive`), and `facts:extractive` or `facts:paraphrased` for citing prompts whose
+facts are their cited sentences verbatim (the default, `--extractive-facts`) or the model's own
+words (`--paraphrased-facts`); an empty SPEC (`newest=`, or just `newest`) is the newest prompts.
 A model-backed variant runs once per `--model`; an offline engine runs once, whatever the
 models, because it asks none.
 """
@@ -18,7 +19,7 @@ from summarizer._errors import ConfigError
 
 MODEL_ENGINE = "llm"
 _ENGINE = "engine:"
-_EXTRACTIVE_FACTS = "facts:extractive"
+_FACTS = {"facts:extractive": True, "facts:paraphrased": False}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 
@@ -27,13 +28,14 @@ class Variant:
     name: str
     pins: tuple[str, ...] = ()
     engine: str = MODEL_ENGINE
-    extractive_facts: bool = False
+    extractive_facts: bool | None = None  # None: as the settings say
 
     @property
     def spec(self) -> str:
         if self.engine != MODEL_ENGINE:
             return f"{_ENGINE}{self.engine}"
-        return ",".join((*self.pins, *([_EXTRACTIVE_FACTS] if self.extractive_facts else [])))
+        facts = [k for k, v in _FACTS.items() if v is self.extractive_facts]
+        return ",".join((*self.pins, *facts))
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,14 @@ def parse(text: str) -> Variant:
         raise ConfigError(f"--variant {text!r}: the name must be letters, digits, _ . - (1-32)")
     engine = MODEL_ENGINE
     pins: list[str] = []
-    extractive_facts = False
+    extractive_facts: bool | None = None
     for item in (part.strip() for part in spec.split(",")):
         if not item:
             continue
-        if item == _EXTRACTIVE_FACTS:
-            extractive_facts = True
+        if item in _FACTS:
+            if extractive_facts is not None:
+                raise ConfigError(f"--variant {name}: facts: is given twice")
+            extractive_facts = _FACTS[item]
             continue
         if item.startswith(_ENGINE):
             engine = item[len(_ENGINE) :]
@@ -73,7 +77,7 @@ def parse(text: str) -> Variant:
         if prompt.meta.name in {prompts.parse_ref(p)[0] for p in pins}:
             raise ConfigError(f"--variant {name}: {prompt.meta.name} is pinned twice")
         pins.append(f"{prompt.meta.name}@v{prompt.meta.version}")
-    if engine != MODEL_ENGINE and (pins or extractive_facts):
+    if engine != MODEL_ENGINE and (pins or extractive_facts is not None):
         raise ConfigError(f"--variant {name}: {_ENGINE}{engine} asks no model, so takes no pins")
     return Variant(name, tuple(pins), engine, extractive_facts)
 
