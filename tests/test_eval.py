@@ -258,7 +258,7 @@ def test_usage_and_wall_time_come_from_metadata(en_doc: corpus.Doc) -> None:
 
 def test_variant_syntax() -> None:
     assert parse("v1=chunk_notes@v1,merge@v1") == Variant("v1", ("chunk_notes@v1", "merge@v1"))
-    assert parse("newest=") == parse("newest") == Variant("newest")
+    assert parse("default=") == parse("default") == Variant("default")
     assert parse("off=engine:extractive") == Variant("off", (), "extractive")
     runs = plan([parse("v1=merge@v1"), parse("off=engine:extractive")], ["a", "b"])
     assert [r.label for r in runs] == ["v1 · a", "v1 · b", "off"]
@@ -490,6 +490,17 @@ def test_a_rerun_is_served_from_the_cache(tmp_path: Path) -> None:
     assert all(two[label]["calls"] == 0 for label in two)
     assert two["v1 · fake-model"]["cache_hits"] == one["same · fake-model"]["cache_hits"]
     assert set(two) == {"v1 · fake-model", "same · fake-model", "offline"}
+
+
+def test_without_variants_the_default_prompts_run_and_are_named(tmp_path: Path) -> None:
+    from summarizer._engines.requests import DEFAULT_NOTES
+
+    with serve(well_behaved) as server:
+        invoke(str(EN), "--model", MODEL, *endpoint(server), "--json", str(tmp_path / "e.json"))
+    data = json.loads((tmp_path / "e.json").read_text())
+    (run,) = data["runs"]
+    assert (run["label"], run["spec"]) == (f"default · {MODEL}", "")
+    assert run["prompts"][0].startswith(f"chunk_notes@v{DEFAULT_NOTES}#")
 
 
 def test_a_failing_document_is_reported_and_exits_1(tmp_path: Path) -> None:

@@ -33,10 +33,10 @@ from summarizer._redaction import Redactor
 from summarizer._session import redactor
 
 VARIANT_HELP = (
-    "NAME=SPEC, repeatable. SPEC: prompt pins (chunk_notes@v1,merge@v1), with "
-    "facts:extractive for cited sentences as facts, engine:extractive for the offline "
-    "engine, or nothing for the newest prompts. [default: newest with a "
-    "model, else offline=engine:extractive]"
+    "NAME=SPEC, repeatable. SPEC: prompt pins (chunk_notes@v2,merge@v2), with "
+    "facts:extractive or facts:paraphrased for facts as cited sentences or in the model's "
+    "words, engine:extractive for the offline engine, or nothing for the default prompts. "
+    "[default: default with a model, else offline=engine:extractive]"
 )
 
 
@@ -140,7 +140,7 @@ def _evaluate(
         raise ConfigError("eval reads files and folders, not stdin")
     chosen = list(models) or ([base.model] if base.model else [])
     default = (
-        variants_.Variant("newest") if chosen else variants_.Variant("offline", (), "extractive")
+        variants_.Variant("default") if chosen else variants_.Variant("offline", (), "extractive")
     )
     runs = variants_.plan([variants_.parse(s) for s in specs] or [default], chosen)
     if references is not None:

@@ -110,7 +110,7 @@ def to_markdown(results: EvalResults) -> str:
     lines += _md_table(
         ["run", "variant", "model", "prompts used"],
         [
-            [r.label, r.spec or "newest prompts", r.model or "—", ", ".join(r.prompts) or "—"]
+            [r.label, r.spec or "default prompts", r.model or "—", ", ".join(r.prompts) or "—"]
             for r in results.runs
         ],
     )

@@ -3,7 +3,8 @@
 A SPEC is a comma-separated list of prompt pins (`chunk_notes@v1,merge@v1`) or one engine
 (`engine:extractive`), and `facts:extractive` or `facts:paraphrased` for citing prompts whose
 facts are their cited sentences verbatim (the default, `--extractive-facts`) or the model's own
-words (`--paraphrased-facts`); an empty SPEC (`newest=`, or just `newest`) is the newest prompts.
+words (`--paraphrased-facts`); an empty SPEC (`default=`, or just `default`) is the default
+prompts, whatever their version.
 A model-backed variant runs once per `--model`; an offline engine runs once, whatever the
 models, because it asks none.
 """
