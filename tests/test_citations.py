@@ -27,7 +27,7 @@ from summarizer._schemas import ClaimStats, DocumentSummary
 from summarizer._support import Verdict, flips, numbers_supported, quantities, verdict
 
 from .conftest import EXAMPLES, recorded
-from .fakeserver import MODEL, Reply, document_of, serve, user_text
+from .fakeserver import MODEL, FakeServer, Reply, document_of, serve, user_text
 
 V1, V2 = ("chunk_notes@v1", "merge@v1"), ("chunk_notes@v2", "merge@v2")
 
@@ -266,6 +266,18 @@ def numbered_lines(request: dict[str, Any]) -> dict[int, str]:
     }
 
 
+def paraphrasing(server: FakeServer) -> Settings:
+    """The double, answered as by the v2 prompts with facts in the model's words."""
+    return Settings(
+        base_url=server.base_url,
+        model=MODEL,
+        mode="json_object",
+        cache=False,
+        prompts=V2,
+        extractive_facts=False,
+    )
+
+
 def run_double(tmp_path: Path, answer: dict[str, Any], **settings: Any) -> DocumentSummary:
     doc = tmp_path / "report.txt"
     doc.write_text(REPORT, encoding="utf-8")
@@ -349,14 +361,7 @@ def test_a_merge_that_keeps_nothing_counts_the_parts_claims_it_falls_back_to(
     text = "".join(f"District {i} replaced {i + 2} km of old mains in 2025.\n" for i in range(120))
     doc.write_text(text, encoding="utf-8")
     with serve(cite_the_first_sentence_merge_nothing) as server:
-        settings = Settings(
-            base_url=server.base_url,
-            model=MODEL,
-            mode="json_object",
-            cache=False,
-            prompts=V2,
-            extractive_facts=False,
-        )
+        settings = paraphrasing(server)
         result = summarize(doc, settings.model_copy(update={"chunk_tokens": 400}))
     assert result.metadata.chunks >= 2
     assert any("<notes>" in user_text(r) for r in server.requests), "a merge was asked"
@@ -402,17 +407,7 @@ def test_an_answer_cut_at_max_tokens_keeps_what_it_holds(tmp_path: Path) -> None
     doc = tmp_path / "report.txt"
     doc.write_text(REPORT, encoding="utf-8")
     with serve(lambda request: Reply(content=cut, finish_reason="length")) as server:
-        result = summarize(
-            doc,
-            Settings(
-                base_url=server.base_url,
-                model=MODEL,
-                mode="json_object",
-                cache=False,
-                prompts=V2,
-                extractive_facts=False,
-            ),
-        )
+        result = summarize(doc, paraphrasing(server))
         calls = len(server.requests)
     assert calls == 2  # the client's one try with room to finish, then what the cut held
     assert result.summary == "Water delivery fell 3.2 percent in 2025."
@@ -425,17 +420,7 @@ def test_an_answer_cut_with_nothing_whole_never_fails_the_document(tmp_path: Pat
     with serve(
         lambda request: Reply(content='{"summary": [{"text": "Wat', finish_reason="length")
     ) as server:
-        result = summarize(
-            doc,
-            Settings(
-                base_url=server.base_url,
-                model=MODEL,
-                mode="json_object",
-                cache=False,
-                prompts=V2,
-                extractive_facts=False,
-            ),
-        )
+        result = summarize(doc, paraphrasing(server))
     assert result.summary == "" and result.facts == []
 
 
