@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer._cleaning.context import Context, is_latin
+from summarizer._cleaning.context import Context, is_latin, present
 from summarizer._cleaning.offsets import Edit
 from summarizer._schemas import Byline
 from summarizer._scripts import HAN
@@ -119,10 +119,9 @@ _CLOSING_BRACKETS = ((")", re.compile(r"\)[ \t]*$", re.M)), ("）", re.compile(r
 
 def trailing_credits(text: str, context: Context) -> list[Edit]:
     """A reporter's name in brackets closing a paragraph: `……贡献力量。(吴卉)`."""
-    # Only lines that end in a bracket can match; finding those first skips the rest fast
-    # (and `in` tells faster than the regex engine that a bracket is absent).
+    # Only lines that end in a bracket can match; finding those first skips the rest fast.
     line_ends = sorted(
-        {m.end() for b, pattern in _CLOSING_BRACKETS if b in text for m in pattern.finditer(text)}
+        {m.end() for p in present(_CLOSING_BRACKETS, text) for m in p.finditer(text)}
     )
     found = (_END_CREDIT.search(text, text.rfind("\n", 0, end) + 1, end) for end in line_ends)
     edits = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer._cleaning.context import Context
+from summarizer._cleaning.context import Context, present
 from summarizer._cleaning.offsets import Edit
 
 # Each pattern starts with literal text, which the regex engine can skip ahead to; a pattern
@@ -56,9 +56,7 @@ def whitespace(text: str, context: Context) -> list[Edit]:
 def inner_spaces(text: str) -> list[re.Match[str]]:
     """`INNER_SPACE.finditer(text)`, tried only where it can match (a run's start)."""
     runs = set()
-    for lead, pattern in _INNER_CANDIDATES:
-        if lead not in text:  # `in` looks faster than the regex engine, and most are absent
-            continue
+    for pattern in present(_INNER_CANDIDATES, text):
         for m in pattern.finditer(text):
             start = m.start()
             while start > 0 and text[start - 1] in _EDGE_SPACE:
