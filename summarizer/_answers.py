@@ -185,6 +185,33 @@ class ChunkPicksV2(BaseModel):
     entities: CitedEntities
 
 
+# --- brief citing answers (prompts v3): fewer tokens for the same checked claims -----------
+# On 12 documents v2's answers held up to 18 entity names (the rules alone find them as
+# well), three summary sentences that the key points often repeated, and 12-token facts.
+
+MAX_BRIEF_SUMMARY = 2
+MAX_NOTE_PICKS = 12  # a bare sentence number costs about 2 tokens, so more facts are asked
+
+_BriefSummary = Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_BRIEF_SUMMARY, 1)]
+_Picks = Annotated[list[int], *_at_most(MAX_NOTE_PICKS, MIN_NOTE_FACTS)]
+
+
+class BriefNotes(BaseModel):
+    """The v3 map step's answer with facts in the model's words; no names (found in code)."""
+
+    summary: _BriefSummary
+    key_points: _Points
+    facts: Annotated[list[CitedFact], *_at_most(MAX_NOTE_FACTS, MIN_NOTE_FACTS)]
+
+
+class BriefPicks(BaseModel):
+    """The v3 map step's answer with extractive facts: each fact is a sentence number."""
+
+    summary: _BriefSummary
+    key_points: _Points
+    facts: _Picks
+
+
 class MergedNotesV2(BaseModel):
     """The reduce step's answer: cited narrative only; facts are merged in code."""
 

@@ -207,9 +207,6 @@ def result_json_schema(schema: Schema) -> dict[str, Any]:
     """The whole result's JSON Schema with `extraction` typed by this schema."""
     from summarizer._schemas import DocumentSummary
 
-    whole = create_model(
-        "DocumentSummary",
-        __base__=DocumentSummary,
-        extraction=(result_model(schema) | None, None),
-    )
+    extraction: Any = (result_model(schema) | None, None)  # a type made at run time
+    whole = create_model("DocumentSummary", __base__=DocumentSummary, extraction=extraction)
     return whole.model_json_schema()

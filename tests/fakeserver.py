@@ -349,6 +349,11 @@ def notes_for(request: dict[str, Any], first: Callable[[str], str] | None = None
     sentence; by default, everything up to the first full stop.
     """
     text = document_of(request)
+    numbered = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^\[(\d+)\] (.*)$", text, re.M)]
+    if numbered:
+        return _cited_notes_for(request, numbered[0], numbered[-1])
+    if "<notes>" in user_text(request) and re.search(r" \[\d+(, \d+)*\]$", text, re.M):
+        return _cited_merge_for(text)
     quote = (
         first(text)
         if first is not None
@@ -373,6 +378,34 @@ def notes_for(request: dict[str, Any], first: Callable[[str], str] | None = None
         },
         ensure_ascii=False,
     )
+
+
+def _cited_notes_for(request: dict[str, Any], first: tuple[int, str], last: tuple[int, str]) -> str:
+    """Citing notes (prompts v2 on): the narrative cites the chunk's first sentence word for
+    word, the fact its last (a fact never repeats a key point), as its number alone (v3) or
+    with a category (v2), in the shape the prompt asks."""
+    claim = [{"text": first[1], "sentences": [first[0]]}]
+    user = user_text(request)
+    notes: dict[str, Any] = {"summary": claim, "key_points": claim}
+    number, sentence = last
+    if "as [numbers]" in user:
+        notes["facts"] = [number]
+    elif '"statement"' in user:
+        notes["facts"] = [{"sentences": [number], "statement": sentence, "category": "number"}]
+    else:
+        notes["facts"] = [{"sentences": [number], "category": "number"}]
+    if '"entities"' in user:
+        notes["entities"] = {"people": [], "organizations": [], "places": []}
+    return json.dumps(notes, ensure_ascii=False)
+
+
+def _cited_merge_for(notes: str) -> str:
+    """A citing merge that keeps the first note line with its numbers."""
+    line = next(x for x in notes.splitlines() if re.search(r" \[\d+(, \d+)*\]$", x))
+    found = re.match(r"^(?:- )?(.*) \[(\d+(?:, \d+)*)\]$", line)
+    assert found is not None
+    claim = [{"text": found.group(1), "sentences": [int(n) for n in found.group(2).split(", ")]}]
+    return json.dumps({"summary": claim, "key_points": claim}, ensure_ascii=False)
 
 
 def well_behaved(request: dict[str, Any]) -> Reply:

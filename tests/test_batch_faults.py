@@ -57,11 +57,11 @@ PERSISTENT = {
     "stall": "timed out",
     "drop": "cannot connect",
     "cut_body": "cannot connect",
-    "malformed_json": "no valid ChunkNotes",
-    "schema_invalid": "no valid ChunkNotes",
+    "malformed_json": "no valid BriefPicks",  # the default notes' answer model
+    "schema_invalid": "no valid BriefPicks",
     "prose_wrapped": None,
     "think_block": None,
-    "length": "max_tokens",
+    "length": None,  # citing notes keep what a cut answer holds; a long answer fails nothing
     "empty_choices": "empty choices",
 }
 
@@ -184,7 +184,12 @@ def test_wrong_chinese_script_is_converted(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     with serve(simplified) as server:
         settings = Settings(
-            base_url=server.base_url, model=MODEL, mode="json_object", cache=False, backoff=0.0
+            base_url=server.base_url,
+            model=MODEL,
+            mode="json_object",
+            cache=False,
+            backoff=0.0,
+            prompts=("chunk_notes@v1",),  # quoting notes; the citing ones: test_cli.py
         )
         sink = JsonlSink(out, resume=False)
         asyncio.run(batch.run([str(folder)], settings, sink))

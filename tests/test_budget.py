@@ -126,18 +126,27 @@ def cut_merges(request: dict[str, Any]) -> Reply:
     return well_behaved(request)
 
 
+@pytest.mark.parametrize("pins", [("chunk_notes@v1",), ()], ids=["quoting", "default"])
 def test_a_merge_cut_even_with_room_to_finish_keeps_the_parts_own_narrative(
-    tmp_path: Path,
+    tmp_path: Path, pins: tuple[str, ...]
 ) -> None:
     page = tmp_path / "page.md"
     page.write_text(long_page(), encoding="utf-8")
     with serve(cut_merges) as server:
         settings = Settings(
-            base_url=server.base_url, model=MODEL, mode="json_schema", context_window=2048
+            base_url=server.base_url,
+            model=MODEL,
+            mode="json_schema",
+            context_window=2048,
+            prompts=pins,
         )
         result = summarize(page, settings.model_copy(update={"cache": False}))
     merges = [r for r in server.requests if "<notes>" in user_text(r)]
     assert result.metadata.chunks >= 3 and len(merges) == 2, "asked, and once more with room"
     assert merges[1]["max_tokens"] > merges[0]["max_tokens"]
-    assert result.summary.startswith("Regional housing report") and "In 2014" in result.summary
+    assert result.summary.startswith("Regional housing report")
+    if not pins:  # citing: the parts' first sentences, each checked against what it cites
+        assert len(result.citations) >= 2 and result.summary.count(".") >= 2
+    else:  # quoting: every part's summary, joined
+        assert "In 2014" in result.summary
     assert len(result.key_points) >= 2

@@ -213,6 +213,27 @@ def test_an_extractive_fact_is_its_sentence() -> None:
     assert judge().pick([5], range(1, 7), stats) is None and stats.dropped_injected == 1
 
 
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("一、项目概况", True),
+        ("青溪县食堂设备采购项目招标公告", True),
+        ("Riverton library adds evening hours", True),
+        ("Riverton Council Approves $48.6 Million Budget", False),  # a title with a figure
+        ("本项目不接受联合体投标。", False),
+        ("Late submissions will not be considered.", False),
+    ],
+)
+def test_a_heading_picked_as_a_fact_is_dropped(line: str, heading: bool) -> None:
+    # Qwen2.5-1.5B answered the v3 facts of a tender notice with [1, 2, ..., 8], in a row:
+    # the title and "一、项目概况" among them.
+    text = f"{line}\nThe utility replaced 18 km of old mains.\n"
+    stats = ClaimStats()
+    claim = Judge(Numbered.of(text), same_language=True).pick([1], range(1, 3), stats)
+    assert (claim is None) is heading
+    assert (stats.dropped_unsupported, stats.supported) == ((1, 0) if heading else (0, 1))
+
+
 # --- answers cut at max_tokens ------------------------------------------------------------
 
 
@@ -290,8 +311,7 @@ def run_double(tmp_path: Path, answer: dict[str, Any], **settings: Any) -> Docum
                 mode="json_object",
                 cache=False,
                 backoff=0.0,
-                prompts=V2,
-                **{"extractive_facts": False, **settings},
+                **{"prompts": V2, "extractive_facts": False, **settings},
             ),
         )
         assert numbered_lines(server.requests[0])[2] == REPORT.splitlines()[1]
@@ -399,6 +419,37 @@ def test_extractive_facts_are_the_cited_sentences(tmp_path: Path) -> None:
     assert fact.statement == fact.evidence == REPORT.splitlines()[2]
     assert result.metadata.grounding is not None and result.metadata.grounding.facts is not None
     assert result.metadata.grounding.facts.dropped_uncited == 1
+
+
+def test_brief_notes_pick_facts_by_number_and_leave_names_to_the_rules(tmp_path: Path) -> None:
+    brief = {
+        "summary": [{"text": "Water delivery fell 3.2 percent in 2025.", "sentences": [2]}],
+        "key_points": [{"text": "The utility replaced 18 km of old mains.", "sentences": [3]}],
+        "facts": [3, 2, 3, 9],
+    }
+    doc = tmp_path / "report.txt"
+    doc.write_text(REPORT, encoding="utf-8")
+    with serve(lambda request: Reply(content=json.dumps(brief))) as server:
+        settings = paraphrasing(server).model_copy(
+            update={"prompts": ("chunk_notes@v3",), "extractive_facts": True}
+        )
+        result = summarize(doc, settings)
+        [request] = server.requests
+    asked = json.dumps(request)
+    assert "entities" not in asked and "people" not in asked  # no names asked of the model
+    assert "the numbers of all sentences that state a number" in user_text(request)
+    assert "at most 12, as [numbers]" in user_text(request)
+    lines = REPORT.splitlines()
+    assert [f.evidence for f in result.facts] == [f.statement for f in result.facts] == lines[1:3]
+    assert [f.category for f in result.facts] == ["percent", "percent"]  # from the sentences
+    grounding = result.metadata.grounding
+    assert grounding is not None and grounding.facts is not None
+    assert (grounding.facts.supported, grounding.facts.dropped_uncited) == (3, 1)
+    assert result.entities.places == ["Riverton"]  # the rules' find
+    assert [f"{p.name}@v{p.version}" for p in result.metadata.prompts] == [
+        "chunk_notes@v3",
+        "merge@v3",
+    ]
 
 
 def test_an_answer_cut_at_max_tokens_keeps_what_it_holds(tmp_path: Path) -> None:

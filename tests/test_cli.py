@@ -161,18 +161,11 @@ def test_wrong_chinese_script_is_converted_not_reasked(runner: CliRunner, tmp_pa
         "雲和區公所今年編列新臺幣3,500萬元，在18處社區設置共餐據點。\n長者滿意度達93.7%。\n",
         encoding="utf-8",
     )
-    simplified = json.dumps(
+    simplified = json.dumps(  # the default prompts' answer, in the wrong script
         {
-            "summary": "云和区公所编列经费设置共餐据点。",
-            "key_points": ["长者满意度达93.7%。"],
-            "facts": [
-                {
-                    "statement": "长者满意度达93.7%",
-                    "category": "percent",
-                    "evidence": "长者满意度达93.7%",
-                }
-            ],
-            "entities": {"people": [], "organizations": ["云和区公所"], "places": []},
+            "summary": [{"text": "云和区公所编列经费设置共餐据点。", "sentences": [1]}],
+            "key_points": [{"text": "长者满意度达93.7%。", "sentences": [2]}],
+            "facts": [1],
         },
         ensure_ascii=False,
     )
@@ -182,7 +175,11 @@ def test_wrong_chinese_script_is_converted_not_reasked(runner: CliRunner, tmp_pa
     data = json.loads(result.stdout)
     assert data["language"] == "zh-Hant"
     assert data["summary"] == "雲和區公所編列經費設置共餐據點。"
-    assert data["facts"][0]["evidence"] == "長者滿意度達93.7%"  # the source span, as written
+    assert data["key_points"] == ["長者滿意度達93.7%。"]
+    assert (
+        data["facts"][0]["evidence"]
+        == "雲和區公所今年編列新臺幣3,500萬元，在18處社區設置共餐據點。"
+    )
     # Entities are put in the document's script like the rest, not left as the model wrote them.
     assert data["entities"]["organizations"] == ["雲和區公所"]
     assert calls == 1

@@ -167,6 +167,7 @@ def test_label_like_and_redundant_key_points_are_counted(en_doc: corpus.Doc) -> 
         ("Council plans to expand Route 4", False),
         ("The council approved the budget", False),
         ("Mayor said the plan works", False),
+        ("Parks receive $6.2 million", False),  # a plural verb (v3's eval counted it a label)
         ("Rising costs of housing downtown", True),
         ("Funding for schools and parks", True),
         ("经济发展", True),  # under 6 characters

@@ -50,7 +50,11 @@ class Tender(BaseModel):
 
 
 def real(tmp_path: Path, **overrides: object) -> Settings:
-    as_recorded = {"schemas_dir": tmp_path / "schemas", "extractive_facts": False}
+    as_recorded = {
+        "schemas_dir": tmp_path / "schemas",
+        "extractive_facts": False,
+        "prompts": ("chunk_notes@v1", "merge@v1"),
+    }
     return recorded(tmp_path, BASE_URL, MODEL, **{**as_recorded, **overrides})
 
 

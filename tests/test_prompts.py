@@ -60,10 +60,15 @@ def test_the_document_is_delimited_data() -> None:
 
 def test_versions_and_refs(tmp_path: Path) -> None:
     shutil.copytree(ROOT, tmp_path / "p")
+    shipped = prompts.versions("merge", tmp_path / "p")
+    assert shipped == list(range(1, len(shipped) + 1))
+    newer = len(shipped) + 1
     v1 = (tmp_path / "p" / "merge" / "v1.md").read_text()
-    (tmp_path / "p" / "merge" / "v2.md").write_text(v1.replace("version: 1", "version: 2"))
-    assert prompts.versions("merge", tmp_path / "p") == [1, 2]
-    assert prompts.load("merge", tmp_path / "p").meta.version == 2
+    (tmp_path / "p" / "merge" / f"v{newer}.md").write_text(
+        v1.replace("version: 1", f"version: {newer}")
+    )
+    assert prompts.versions("merge", tmp_path / "p") == [*shipped, newer]
+    assert prompts.load("merge", tmp_path / "p").meta.version == newer
     assert prompts.load("merge@v1", tmp_path / "p").meta.version == 1
     with pytest.raises(PromptError, match="no v7"):
         prompts.load("merge@v7", tmp_path / "p")

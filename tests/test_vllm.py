@@ -36,7 +36,8 @@ WINDOW = 2048  # vLLM's max_model_len as the server was started
 
 
 def settings(tmp_path: Path, **overrides: object) -> Settings:
-    return recorded(tmp_path, BASE_URL, MODEL, **{"extractive_facts": False, **overrides})
+    as_recorded = {"extractive_facts": False, "prompts": ("chunk_notes@v1", "merge@v1")}
+    return recorded(tmp_path, BASE_URL, MODEL, **{**as_recorded, **overrides})
 
 
 def test_discovery_reads_the_window_and_the_probe_finds_json_schema(tmp_path: Path) -> None:

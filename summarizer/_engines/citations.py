@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from summarizer import _facts as facts_rules
 from summarizer import _grounding as grounding
 from summarizer import _support as support
 from summarizer._answers import MAX_CITED
@@ -136,8 +137,11 @@ class Judge:
         while run[-1] + 1 in clean and len(run) < MAX_CITED:
             run.append(run[-1] + 1)
         start, end = self.numbered.cover(run)
+        text = self.numbered.text[start:end]
+        if is_heading(text):  # a small model lists sentences in a row, headings and all
+            return _dropped(stats, "unsupported")
         stats.supported += 1
-        return Claim(self.numbered.text[start:end], tuple(run))
+        return Claim(text, tuple(run))
 
     def _verdict(self, text: str, numbers: Sequence[int]) -> support.Verdict:
         source = self.numbered.source(sorted(numbers))
@@ -157,6 +161,15 @@ def neighbours(cited: list[int], allowed: range, injected: frozenset[int]) -> It
                     if tuple(candidate) not in seen:
                         seen.add(tuple(candidate))
                         yield candidate
+
+
+_ENDED = re.compile(r"[。！？!?.…；;：:][”’」』\"')）]*\s*$")
+
+
+def is_heading(sentence: str) -> bool:
+    """A line that states nothing as a fact: no sentence end, and no amount or date
+    ("一、项目概况", "Riverton library adds evening hours"); a title with a figure stays."""
+    return not _ENDED.search(sentence) and facts_rules.categorize(sentence) is None
 
 
 def _dropped(stats: ClaimStats, reason: str) -> Claim | None:

@@ -17,6 +17,9 @@ from summarizer import _grounding as grounding
 from summarizer._answers import (
     MAX_KEY_POINTS,
     MAX_MERGED_SENTENCES,
+    BriefNotes,
+    BriefPicks,
+    ChosenFact,
     ChunkNotesV2,
     ChunkPicksV2,
     CitedClaim,
@@ -28,7 +31,12 @@ from summarizer._engines import merging, runs
 from summarizer._engines.base import EngineResult, Progress
 from summarizer._engines.citations import Claim, Judge, Numbered
 from summarizer._engines.partial import cut_answer, salvage
-from summarizer._engines.requests import as_data, cited_merge_request, cited_notes_request
+from summarizer._engines.requests import (
+    BRIEF,
+    as_data,
+    cited_merge_request,
+    cited_notes_request,
+)
 from summarizer._engines.runs import Run, cache_key, fitting_groups, halved, in_order
 from summarizer._errors import OutputTruncated
 from summarizer._llm.client import Request
@@ -45,7 +53,8 @@ from summarizer._timing import Timings
 from summarizer._tokens import estimate_tokens
 
 _SPLIT_FLOOR_CHARS = 200  # below this, a chunk whose answer is cut is not split again
-_Answer = ChunkNotesV2 | ChunkPicksV2
+_Answer = ChunkNotesV2 | ChunkPicksV2 | BriefNotes | BriefPicks
+_NO_NAMES = CitedEntities(people=[], organizations=[], places=[])
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,8 @@ async def summarize(
 
 
 def _answer_model(run: Run) -> type[_Answer]:
+    if run.prompts.notes.meta.version >= BRIEF:
+        return BriefPicks if run.extractive_facts else BriefNotes
     return ChunkPicksV2 if run.extractive_facts else ChunkNotesV2
 
 
@@ -145,7 +156,7 @@ async def _notes(
             if len(halves) >= 2:
                 done = [await _notes(run, judge, h, parts, counts, final) for h in halves]
                 return _joined_notes(done)
-        return Notes(Narrative([], []), [], CitedEntities(people=[], organizations=[], places=[]))
+        return Notes(Narrative([], []), [], _NO_NAMES)
     allowed = judge.numbered.within(chunk.start, chunk.end)
     ignored = ClaimStats()  # a narrative the merge rewrites is checked again there
     points = counts.key_points if final else ignored
@@ -154,7 +165,8 @@ async def _notes(
         summary=_passed(judge, answer.summary, allowed, sentences),
         key_points=_passed(judge, answer.key_points, allowed, points),
     )
-    return Notes(narrative, _facts(judge, answer, allowed, counts.facts), answer.entities)
+    names = getattr(answer, "entities", _NO_NAMES)  # from v3 on, the rules alone find them
+    return Notes(narrative, _facts(judge, answer, allowed, counts.facts), names)
 
 
 async def _answer(run: Run, numbered: Numbered, chunk: Chunk, parts: int) -> _Answer | None:
@@ -206,6 +218,8 @@ def _passed(
 def _facts(judge: Judge, answer: _Answer, allowed: range, stats: ClaimStats) -> list[Fact]:
     facts = []
     for note in answer.facts:
+        if isinstance(note, int):  # v3 extractive: the number alone, the category from code
+            note = ChosenFact(sentences=[note], category="event")
         statement = getattr(note, "statement", None)
         if statement is None:  # extractive: the sentence is the statement
             claim = judge.pick(note.sentences, allowed, stats)

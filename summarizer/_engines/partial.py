@@ -83,6 +83,9 @@ def salvage(text: str, model: type[T]) -> T | None:
             kept[name] = [x for x in items if _valid(item, x)]
         elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             kept[name] = value if _valid(field.annotation, value) else _empty(field.annotation)
+        elif getattr(field.annotation, "__origin__", None) is list:  # bare numbers (v3 facts)
+            items = value if isinstance(value, list) else []
+            kept[name] = items[:-1] if name == cut_in else items  # "[3, 1" may be 12 cut
         else:
             kept[name] = value
     if not any(isinstance(v, list) and v for v in kept.values()):

@@ -15,11 +15,13 @@ from typing import Any
 
 from summarizer import _prompts as prompts
 from summarizer._answers import (
+    MAX_BRIEF_SUMMARY,
     MAX_CITED,
     MAX_KEY_POINTS,
     MAX_MERGED_SENTENCES,
     MAX_NOTE_ENTITIES,
     MAX_NOTE_FACTS,
+    MAX_NOTE_PICKS,
     MAX_NOTE_POINTS,
     MAX_SUMMARY_SENTENCES,
     MIN_NOTE_FACTS,
@@ -29,10 +31,11 @@ from summarizer._errors import PromptError
 from summarizer._llm.client import Request
 
 CITING = 2  # the first version of chunk_notes and merge that cites sentence numbers
+BRIEF = 3  # the first that asks for fewer, shorter claims and no names (`_answers.BriefPicks`)
 # The notes and merge used when neither is pinned. Quoting (v1) until citing (v2) wins on the
 # real server: as many supported facts, half the completion tokens, 0.6 of the wall time.
 # On 12 documents v2 with extractive facts met all but the tokens (0.73x); README, eval.
-DEFAULT_NOTES = 1
+DEFAULT_NOTES = 3
 
 LANGUAGE_NAMES = {
     "zh-Hans": "Simplified Chinese (简体中文)",
@@ -184,6 +187,7 @@ def cited_notes_request(
     max_tokens: int | None = None,
 ) -> Request:
     """Notes on sentences shown as `[n] text` lines, answered with their numbers."""
+    brief = prompt.meta.version >= BRIEF
     return _request(
         prompt,
         max_tokens,
@@ -194,11 +198,11 @@ def cited_notes_request(
         title=title,
         language_name=language_name(target),
         min_summary=1,
-        max_summary=MAX_SUMMARY_SENTENCES,
+        max_summary=MAX_BRIEF_SUMMARY if brief else MAX_SUMMARY_SENTENCES,
         min_points=MIN_NOTE_POINTS,
         max_points=MAX_NOTE_POINTS,
         min_facts=MIN_NOTE_FACTS,
-        max_facts=MAX_NOTE_FACTS,
+        max_facts=MAX_NOTE_PICKS if brief and extractive else MAX_NOTE_FACTS,
         max_cited=MAX_CITED,
         max_names=MAX_NOTE_ENTITIES,
         extractive=extractive,
@@ -209,6 +213,7 @@ def cited_merge_request(
     prompt: prompts.Prompt, notes: list[Any], target: str, max_tokens: int | None = None
 ) -> Request:
     """`notes` have `summary` and `key_points`, each claim with `text` and `sentences`."""
+    brief = prompt.meta.version >= BRIEF
     return _request(
         prompt,
         max_tokens,
@@ -216,7 +221,7 @@ def cited_merge_request(
         notes=notes,
         language_name=language_name(target),
         min_points=3,
-        max_points=MAX_KEY_POINTS,
-        max_summary=MAX_MERGED_SENTENCES,
+        max_points=MAX_NOTE_POINTS if brief else MAX_KEY_POINTS,
+        max_summary=MAX_BRIEF_SUMMARY + 1 if brief else MAX_MERGED_SENTENCES,
         max_cited=MAX_CITED,
     )

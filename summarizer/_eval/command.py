@@ -52,14 +52,6 @@ _SETTINGS = (
 )
 
 
-class _Failed(click.ClickException):
-    """One line on stderr and the exit code of the error behind it."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(" ".join(message.split()))
-        self.exit_code = exit_code
-
-
 @click.command("eval")
 @click.argument("docs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--variant", "specs", multiple=True, metavar="NAME=SPEC", help=VARIANT_HELP)
@@ -116,7 +108,9 @@ def eval_command(debug: bool, **options: Any) -> None:
     except SummarizerError as e:
         if debug:
             click.echo(redact("".join(traceback.format_exception(e))), err=True, nl=False)
-        raise _Failed(redact(str(e)), e.exit_code) from e
+        # One line on stderr, as click shows its own errors, and the exit code of the error.
+        click.echo(f"Error: {' '.join(redact(str(e)).split())}", err=True)
+        sys.exit(e.exit_code)
     if results.failed:
         sys.exit(1)
 

@@ -26,7 +26,7 @@ _FINITE = frozenset(
     "may might must isn't aren't wasn't weren't won't can't didn't doesn't don't hasn't "
     "said rose fell grew set began ran made took gave held met won lost cut paid built left "
     "became came went saw told put kept brought spent sold found led hit chose drew "
-    "says rises falls grows".split()
+    "says rises falls grows receive include remain reach expect".split()  # plural: no -s
 )
 _NOT_BEFORE_VERB = frozenset(
     "a an the of for to in on at by with from and or its their his her our this that these "
