@@ -1,4 +1,4 @@
-"""Citing notes (prompts v2): support rules, citations resolved in code, cut answers kept.
+"""Citing notes (prompts v2 on): support rules, citations resolved in code, cut answers kept.
 
 The rules are tested on texts written here; the engine through the scripted double
 (`fakeserver.py`), answering as a model following the v2 prompt would (or would not); and
@@ -492,11 +492,16 @@ def real(tmp_path: Path, **overrides: object) -> Settings:
     )
 
 
-def check_cited(path: Path, result: DocumentSummary) -> None:
-    """Everything the v2 engine emits rests on exact spans of the cleaned text."""
+def default(tmp_path: Path, **overrides: object) -> Settings:
+    """The default prompts (v3, extractive facts), as their cassettes were recorded."""
+    return recorded(tmp_path, BASE_URL, "qwen2.5-coder-1.5b-instruct", **overrides)
+
+
+def check_cited(path: Path, result: DocumentSummary, version: int = 2) -> None:
+    """Everything the citing engine emits rests on exact spans of the cleaned text."""
     document = load(path)
     cleaned = clean(document.text, markdown=document.format == "markdown").text
-    assert [p.version for p in result.metadata.prompts] == [2, 2]
+    assert [p.version for p in result.metadata.prompts] == [version, version]
     assert result.summary and result.key_points
     for fact in result.facts:
         assert cleaned[fact.start : fact.end] == fact.evidence
@@ -567,3 +572,39 @@ def test_hostile_document_claims_rest_on_real_sentences(tmp_path: Path) -> None:
     assert "pwned" not in narrative
     for fact in result.facts:
         assert not any(w in fact.statement.lower() for w in ("pwned", "resign", "fraud", "ignore"))
+
+
+# The default prompts (v3) on the same documents, recorded the same way.
+
+
+@pytest.mark.cassette
+@pytest.mark.vcr
+def test_brief_chinese_multi_chunk(tmp_path: Path) -> None:
+    path = EXAMPLES / "zh_hans_county_news.txt"
+    result = summarize(path, default(tmp_path, chunk_tokens=1000))
+    assert result.metadata.chunks >= 2 and result.language == "zh-Hans"
+    assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hans"
+    check_cited(path, result, version=3)
+    assert all(f.statement == f.evidence for f in result.facts)  # extractive by default
+
+
+@pytest.mark.cassette
+@pytest.mark.vcr
+def test_brief_traditional(tmp_path: Path) -> None:
+    path = EXAMPLES / "zh_hant_taipei_report.txt"
+    result = summarize(path, default(tmp_path))
+    assert result.language == "zh-Hant"
+    assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hant"
+    check_cited(path, result, version=3)
+    assert result.facts
+
+
+@pytest.mark.cassette
+@pytest.mark.vcr
+def test_brief_english(tmp_path: Path) -> None:
+    path = EXAMPLES / "en_city_budget.txt"
+    result = summarize(path, default(tmp_path))
+    assert result.language == "en"
+    check_cited(path, result, version=3)
+    usage = result.metadata.usage
+    assert len(result.facts) >= 3 and usage is not None and usage.completion_tokens < 400
