@@ -189,7 +189,7 @@ class ChunkPicksV2(BaseModel):
 # On 12 documents v2's answers held up to 18 entity names (the rules alone find them as
 # well), three summary sentences that the key points often repeated, and 12-token facts.
 
-MAX_BRIEF_SUMMARY = 2
+MAX_BRIEF_SUMMARY, MAX_BRIEF_MERGED = 2, 3  # a chunk's, the merge's (asked, not enforced)
 MAX_NOTE_PICKS = 12  # a bare sentence number costs about 2 tokens, so more facts are asked
 
 _BriefSummary = Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_BRIEF_SUMMARY, 1)]
@@ -217,6 +217,13 @@ class MergedNotesV2(BaseModel):
 
     summary: Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_MERGED_SENTENCES)]
     key_points: Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_KEY_POINTS)]
+
+
+def max_items(model: type[BaseModel], name: str) -> int:
+    """The maxItems a list field states in the schema the server sees: what a prompt asks
+    for is then what its answer model holds the model to."""
+    limits = (getattr(m, "max_length", None) for m in model.model_fields[name].metadata)
+    return int(next(limit for limit in limits if limit is not None))
 
 
 @lru_cache(maxsize=64)

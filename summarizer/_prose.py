@@ -123,10 +123,18 @@ def is_prose(sentence: str) -> bool:
     return not is_citation(sentence) and not is_spam(sentence)
 
 
+SENTENCE_ENDS = "。！？!?.…”」』\"'"
+
+
+def ends_like_sentence(sentence: str) -> bool:
+    """A stop (or a closing quote) last: no heading, no line cut short."""
+    return sentence[-1:] in SENTENCE_ENDS
+
+
 def is_candidate(sentence: str, zh: bool, measured: bool = False) -> bool:
     """A whole sentence worth ranking: it ends like one, is long enough and is prose. A
     short English sentence counts when it states a measured quantity (`The vote was 5-2.`)."""
-    if sentence[-1:] not in "。！？!?.…”」』\"'" or not is_prose(sentence):
+    if not ends_like_sentence(sentence) or not is_prose(sentence):
         return False
     if zh:
         return sum(len(run) for run in HAN_RUN.findall(sentence)) >= 12

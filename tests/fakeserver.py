@@ -342,6 +342,14 @@ def document_of(request: dict[str, Any]) -> str:
     return match.group(2) if match else user
 
 
+def numbered_lines(request: dict[str, Any]) -> dict[int, str]:
+    """The `[n] sentence` lines a citing prompt showed, by number."""
+    return {
+        int(m.group(1)): m.group(2)
+        for m in re.finditer(r"^\[(\d+)\] (.*)$", document_of(request), re.M)
+    }
+
+
 def notes_for(request: dict[str, Any], first: Callable[[str], str] | None = None) -> str:
     """A well-formed answer quoting the first sentence of the document it was given.
 
@@ -349,7 +357,7 @@ def notes_for(request: dict[str, Any], first: Callable[[str], str] | None = None
     sentence; by default, everything up to the first full stop.
     """
     text = document_of(request)
-    numbered = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^\[(\d+)\] (.*)$", text, re.M)]
+    numbered = list(numbered_lines(request).items())
     if numbered:
         return _cited_notes_for(request, numbered[0], numbered[-1])
     if "<notes>" in user_text(request) and re.search(r" \[\d+(, \d+)*\]$", text, re.M):

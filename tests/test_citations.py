@@ -8,7 +8,6 @@ end to end through cassettes recorded from a real server (`cassettes/test_citati
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from summarizer._schemas import ClaimStats, DocumentSummary
 from summarizer._support import Verdict, flips, numbers_supported, quantities, verdict
 
 from .conftest import EXAMPLES, recorded
-from .fakeserver import MODEL, FakeServer, Reply, document_of, serve, user_text
+from .fakeserver import MODEL, FakeServer, Reply, numbered_lines, serve, user_text
 
 V1, V2 = ("chunk_notes@v1", "merge@v1"), ("chunk_notes@v2", "merge@v2")
 
@@ -280,13 +279,6 @@ REPORT = (
 )
 
 
-def numbered_lines(request: dict[str, Any]) -> dict[int, str]:
-    return {
-        int(m.group(1)): m.group(2)
-        for m in re.finditer(r"^\[(\d+)\] (.*)$", document_of(request), re.M)
-    }
-
-
 def paraphrasing(server: FakeServer) -> Settings:
     """The double, answered as by the v2 prompts with facts in the model's words."""
     return Settings(
@@ -516,34 +508,53 @@ def check_cited(path: Path, result: DocumentSummary, version: int = 2) -> None:
     assert grounding.facts is not None and grounding.key_points is not None
 
 
+CITING_V2, BRIEF_V3 = 2, 3
+VERSIONS = pytest.mark.parametrize("version", [CITING_V2, BRIEF_V3], ids=["v2", "v3"])
+
+
+def as_recorded(tmp_path: Path, version: int, **overrides: object) -> Settings:
+    """v2 with facts in the model's words, or the default prompts, as each was recorded."""
+    return (real if version == CITING_V2 else default)(tmp_path, **overrides)
+
+
 @pytest.mark.cassette
 @pytest.mark.vcr
-def test_chinese_multi_chunk(tmp_path: Path) -> None:
+@VERSIONS
+def test_chinese_multi_chunk(tmp_path: Path, version: int) -> None:
     path = EXAMPLES / "zh_hans_county_news.txt"
-    result = summarize(path, real(tmp_path, chunk_tokens=1000))
+    result = summarize(path, as_recorded(tmp_path, version, chunk_tokens=1000))
     assert result.metadata.chunks >= 2 and result.language == "zh-Hans"
     assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hans"
-    check_cited(path, result)
+    check_cited(path, result, version)
+    if version == BRIEF_V3:
+        assert all(f.statement == f.evidence for f in result.facts)  # extractive by default
 
 
 @pytest.mark.cassette
 @pytest.mark.vcr
-def test_traditional(tmp_path: Path) -> None:
+@VERSIONS
+def test_traditional(tmp_path: Path, version: int) -> None:
     path = EXAMPLES / "zh_hant_taipei_report.txt"
-    result = summarize(path, real(tmp_path))
+    result = summarize(path, as_recorded(tmp_path, version))
     assert result.language == "zh-Hant"
     assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hant"
-    check_cited(path, result)
+    check_cited(path, result, version)
+    if version == BRIEF_V3:
+        assert result.facts
 
 
 @pytest.mark.cassette
 @pytest.mark.vcr
-def test_english(tmp_path: Path) -> None:
+@VERSIONS
+def test_english(tmp_path: Path, version: int) -> None:
     path = EXAMPLES / "en_city_budget.txt"
-    result = summarize(path, real(tmp_path))
+    result = summarize(path, as_recorded(tmp_path, version))
     assert result.language == "en"
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in result.summary)
-    check_cited(path, result)
+    check_cited(path, result, version)
+    if version == BRIEF_V3:
+        usage = result.metadata.usage
+        assert len(result.facts) >= 3 and usage is not None and usage.completion_tokens < 400
 
 
 @pytest.mark.cassette
@@ -572,39 +583,3 @@ def test_hostile_document_claims_rest_on_real_sentences(tmp_path: Path) -> None:
     assert "pwned" not in narrative
     for fact in result.facts:
         assert not any(w in fact.statement.lower() for w in ("pwned", "resign", "fraud", "ignore"))
-
-
-# The default prompts (v3) on the same documents, recorded the same way.
-
-
-@pytest.mark.cassette
-@pytest.mark.vcr
-def test_brief_chinese_multi_chunk(tmp_path: Path) -> None:
-    path = EXAMPLES / "zh_hans_county_news.txt"
-    result = summarize(path, default(tmp_path, chunk_tokens=1000))
-    assert result.metadata.chunks >= 2 and result.language == "zh-Hans"
-    assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hans"
-    check_cited(path, result, version=3)
-    assert all(f.statement == f.evidence for f in result.facts)  # extractive by default
-
-
-@pytest.mark.cassette
-@pytest.mark.vcr
-def test_brief_traditional(tmp_path: Path) -> None:
-    path = EXAMPLES / "zh_hant_taipei_report.txt"
-    result = summarize(path, default(tmp_path))
-    assert result.language == "zh-Hant"
-    assert chinese_script(result.summary + "".join(result.key_points)) == "zh-Hant"
-    check_cited(path, result, version=3)
-    assert result.facts
-
-
-@pytest.mark.cassette
-@pytest.mark.vcr
-def test_brief_english(tmp_path: Path) -> None:
-    path = EXAMPLES / "en_city_budget.txt"
-    result = summarize(path, default(tmp_path))
-    assert result.language == "en"
-    check_cited(path, result, version=3)
-    usage = result.metadata.usage
-    assert len(result.facts) >= 3 and usage is not None and usage.completion_tokens < 400

@@ -294,6 +294,8 @@ def test_bad_variants_are_usage_errors(spec: str, message: str) -> None:
     result = CliRunner().invoke(eval_command, [str(EN), "--variant", spec])
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+    [line] = result.stderr.splitlines()  # one line, as every command of the CLI says it
+    assert line.startswith("summarizer: error: ")
 
 
 # --- the report -------------------------------------------------------------------------
@@ -623,8 +625,8 @@ def check_v2_cites(total: dict[str, Any]) -> None:
 @pytest.mark.vcr(
     str(CASSETTES / "test_pipeline_llm" / "test_english_document.yaml"),
     str(CASSETTES / "test_pipeline_llm" / "test_traditional_document_stays_traditional.yaml"),
-    str(CASSETTES / "test_citations" / "test_english.yaml"),
-    str(CASSETTES / "test_citations" / "test_traditional.yaml"),
+    str(CASSETTES / "test_citations" / "test_english[v2].yaml"),
+    str(CASSETTES / "test_citations" / "test_traditional[v2].yaml"),
     record_mode="none",
 )
 def test_v1_against_v2_on_english_and_traditional_documents_replayed(tmp_path: Path) -> None:
@@ -643,7 +645,7 @@ def test_v1_against_v2_on_english_and_traditional_documents_replayed(tmp_path: P
 @pytest.mark.cassette
 @pytest.mark.vcr(
     str(CASSETTES / "test_pipeline_llm" / "test_chinese_multi_chunk_document.yaml"),
-    str(CASSETTES / "test_citations" / "test_chinese_multi_chunk.yaml"),
+    str(CASSETTES / "test_citations" / "test_chinese_multi_chunk[v2].yaml"),
     record_mode="none",
 )
 def test_v1_against_v2_on_a_chinese_document_in_chunks_replayed(tmp_path: Path) -> None:

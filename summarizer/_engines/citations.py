@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from summarizer import _facts as facts_rules
 from summarizer import _grounding as grounding
+from summarizer import _prose as prose
 from summarizer import _support as support
 from summarizer._answers import MAX_CITED
 from summarizer._schemas import ClaimStats
@@ -138,7 +139,7 @@ class Judge:
             run.append(run[-1] + 1)
         start, end = self.numbered.cover(run)
         text = self.numbered.text[start:end]
-        if is_heading(text):  # a small model lists sentences in a row, headings and all
+        if not states_something(text):  # a small model lists sentences in a row, headings too
             return _dropped(stats, "unsupported")
         stats.supported += 1
         return Claim(text, tuple(run))
@@ -163,13 +164,14 @@ def neighbours(cited: list[int], allowed: range, injected: frozenset[int]) -> It
                         yield candidate
 
 
-_ENDED = re.compile(r"[。！？!?.…；;：:][”’」』\"')）]*\s*$")
-
-
-def is_heading(sentence: str) -> bool:
-    """A line that states nothing as a fact: no sentence end, and no amount or date
-    ("一、项目概况", "Riverton library adds evening hours"); a title with a figure stays."""
-    return not _ENDED.search(sentence) and facts_rules.categorize(sentence) is None
+def states_something(sentence: str) -> bool:
+    """Whether a picked sentence can be a fact: prose (`_prose`: no reference entry, no spam
+    titles) that ends like a sentence or states an amount or a date. A heading does not
+    ("一、项目概况", "Riverton library adds evening hours"); a title with a figure does."""
+    sentence = sentence.rstrip()
+    return prose.is_prose(sentence) and (
+        prose.ends_like_sentence(sentence) or facts_rules.categorize(sentence) is not None
+    )
 
 
 def _dropped(stats: ClaimStats, reason: str) -> Claim | None:

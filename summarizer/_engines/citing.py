@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from summarizer import _facts as facts_rules
 from summarizer import _grounding as grounding
+from summarizer import _prose as prose
 from summarizer._answers import (
     MAX_KEY_POINTS,
     MAX_MERGED_SENTENCES,
@@ -85,7 +86,14 @@ def chunk_budget(run: Run, numbered: Numbered) -> Budget:
     """The notes answer's budget, and a chunk's text less what its `[n] ` markers add."""
     model = _answer_model(run)
     empty = cited_notes_request(
-        run.prompts.notes, "", 1, 1, run.title, run.target, extractive=run.extractive_facts
+        run.prompts.notes,
+        "",
+        1,
+        1,
+        run.title,
+        run.target,
+        answer=model,
+        extractive=run.extractive_facts,
     )
     budget = runs.chunk_budget(run, numbered.text, empty, model)
     sentences = max(1, len(numbered.spans))
@@ -199,6 +207,7 @@ def _notes_request(
         parts,
         run.title,
         run.target,
+        answer=_answer_model(run),
         extractive=run.extractive_facts,
         max_tokens=max_tokens,
     )
@@ -336,12 +345,9 @@ def _joined(sentences: list[str]) -> str:
         if out and not (_chinese(out[-1]) and _chinese(sentence[0])):
             out += " "
         out += sentence
-        if sentence[-1] not in _ENDS:
+        if not prose.ends_like_sentence(sentence):
             out += "。" if HAN_CHAR.search(sentence) else "."
     return out
-
-
-_ENDS = "。！？.!?…”」』\"'"
 
 
 def _chinese(ch: str) -> bool:

@@ -13,19 +13,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from summarizer import _prompts as prompts
 from summarizer._answers import (
-    MAX_BRIEF_SUMMARY,
+    MAX_BRIEF_MERGED,
     MAX_CITED,
     MAX_KEY_POINTS,
     MAX_MERGED_SENTENCES,
     MAX_NOTE_ENTITIES,
     MAX_NOTE_FACTS,
-    MAX_NOTE_PICKS,
     MAX_NOTE_POINTS,
-    MAX_SUMMARY_SENTENCES,
     MIN_NOTE_FACTS,
     MIN_NOTE_POINTS,
+    max_items,
 )
 from summarizer._errors import PromptError
 from summarizer._llm.client import Request
@@ -183,11 +184,12 @@ def cited_notes_request(
     title: str | None,
     target: str,
     *,
+    answer: type[BaseModel],
     extractive: bool,
     max_tokens: int | None = None,
 ) -> Request:
-    """Notes on sentences shown as `[n] text` lines, answered with their numbers."""
-    brief = prompt.meta.version >= BRIEF
+    """Notes on sentences shown as `[n] text` lines, answered with their numbers as `answer`
+    holds them, whose schema's list limits the prompt states."""
     return _request(
         prompt,
         max_tokens,
@@ -198,11 +200,11 @@ def cited_notes_request(
         title=title,
         language_name=language_name(target),
         min_summary=1,
-        max_summary=MAX_BRIEF_SUMMARY if brief else MAX_SUMMARY_SENTENCES,
+        max_summary=max_items(answer, "summary"),
         min_points=MIN_NOTE_POINTS,
-        max_points=MAX_NOTE_POINTS,
+        max_points=max_items(answer, "key_points"),
         min_facts=MIN_NOTE_FACTS,
-        max_facts=MAX_NOTE_PICKS if brief and extractive else MAX_NOTE_FACTS,
+        max_facts=max_items(answer, "facts"),
         max_cited=MAX_CITED,
         max_names=MAX_NOTE_ENTITIES,
         extractive=extractive,
@@ -222,6 +224,6 @@ def cited_merge_request(
         language_name=language_name(target),
         min_points=3,
         max_points=MAX_NOTE_POINTS if brief else MAX_KEY_POINTS,
-        max_summary=MAX_BRIEF_SUMMARY + 1 if brief else MAX_MERGED_SENTENCES,
+        max_summary=MAX_BRIEF_MERGED if brief else MAX_MERGED_SENTENCES,
         max_cited=MAX_CITED,
     )

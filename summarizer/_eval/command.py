@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from summarizer._eval.corpus import read_all
 from summarizer._eval.report import table, to_json, to_markdown
 from summarizer._eval.results import EvalResults, Scored, build, score
 from summarizer._eval.runner import Outcome, run_all
+from summarizer._exits import fail, use_redactor
 from summarizer._output import write_text
 from summarizer._redaction import Redactor
 from summarizer._session import redactor
@@ -106,11 +106,8 @@ def eval_command(debug: bool, **options: Any) -> None:
         redact = redactor(base)
         results = _evaluate(base, **options)
     except SummarizerError as e:
-        if debug:
-            click.echo(redact("".join(traceback.format_exception(e))), err=True, nl=False)
-        # One line on stderr, as click shows its own errors, and the exit code of the error.
-        click.echo(f"Error: {' '.join(redact(str(e)).split())}", err=True)
-        sys.exit(e.exit_code)
+        use_redactor(redact)
+        fail(str(e), e.exit_code, e if debug else None)
     if results.failed:
         sys.exit(1)
 
