@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, model_validator
 
 from summarizer._schemas import FactCategory
 
@@ -212,11 +212,87 @@ class BriefPicks(BaseModel):
     facts: _Picks
 
 
+# --- terse citing answers (prompts v4): each claim a pair, its text and one number ------
+# `{"text": "...", "sentences": [5]}` costs the model 12 tokens around a claim on Qwen2.5's
+# tokenizer, `["...", 5]` costs 5. One number a claim: a claim that needs the next sentence
+# too finds it among the neighbours (`citations.neighbours`). A string ending in "[5]" would
+# cost 4, but Qwen2.5-1.5B left the numbers off, and held to them by a grammar pattern
+# (which drops maxLength) it ran on for 1,536 tokens.
+
+
+def _as_pairs(value: Any) -> Any:
+    """["claim", 5] (and a bare "claim [5]") as a claim; anything else as it came."""
+    if isinstance(value, list):
+        return [as_claim(v) for v in value]
+    return value
+
+
+def as_claim(item: Any) -> Any:
+    if isinstance(item, list) and item and isinstance(item[0], str):
+        return {"text": item[0], "sentences": [n for n in item[1:] if isinstance(n, int)]}
+    if isinstance(item, str):
+        return {"text": item, "sentences": []}
+    return item
+
+
+_PAIR = {
+    "type": "array",
+    "prefixItems": [{"type": "string", "maxLength": MAX_CLAIM_CHARS}, {"type": "integer"}],
+    "items": False,
+    "minItems": 2,
+    "maxItems": 2,
+}
+
+
+def _pairs(limit: int) -> WithJsonSchema:
+    """The schema the server sees: 1 to `limit` pairs."""
+    return WithJsonSchema({"type": "array", "items": _PAIR, "minItems": 1, "maxItems": limit})
+
+
+_AsPairs = BeforeValidator(_as_pairs)
+_TerseSummary = Annotated[
+    list[CitedClaim], _AsPairs, *_at_most(MAX_BRIEF_SUMMARY, 1), _pairs(MAX_BRIEF_SUMMARY)
+]
+_TerseMergedSummary = Annotated[
+    list[CitedClaim], _AsPairs, *_at_most(MAX_BRIEF_MERGED, 1), _pairs(MAX_BRIEF_MERGED)
+]
+_TersePoints = Annotated[
+    list[CitedClaim], _AsPairs, *_at_most(MAX_NOTE_POINTS, 1), _pairs(MAX_NOTE_POINTS)
+]
+
+
+class TerseNotes(BaseModel):
+    """The v4 map step's answer with facts in the model's words."""
+
+    summary: _TerseSummary
+    key_points: _TersePoints
+    facts: Annotated[list[CitedFact], *_at_most(MAX_NOTE_FACTS, 1)]
+
+
+class TersePicks(BaseModel):
+    """The v4 map step's answer with extractive facts: each fact is a sentence number."""
+
+    summary: _TerseSummary
+    key_points: _TersePoints
+    facts: Annotated[list[int], *_at_most(MAX_NOTE_PICKS, 1)]
+
+
+class TerseMerged(BaseModel):
+    """The v4 reduce step's answer: cited pairs; facts are merged in code."""
+
+    summary: _TerseMergedSummary
+    key_points: _TersePoints
+
+
 class MergedNotesV2(BaseModel):
     """The reduce step's answer: cited narrative only; facts are merged in code."""
 
     summary: Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_MERGED_SENTENCES)]
     key_points: Annotated[list[CitedClaim], _AsClaims, *_at_most(MAX_KEY_POINTS)]
+
+
+# Every citing notes answer, whichever prompt version asked for it.
+CitingNotes = ChunkNotesV2 | ChunkPicksV2 | BriefNotes | BriefPicks | TerseNotes | TersePicks
 
 
 def max_items(model: type[BaseModel], name: str) -> int:

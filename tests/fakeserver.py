@@ -343,10 +343,10 @@ def document_of(request: dict[str, Any]) -> str:
 
 
 def numbered_lines(request: dict[str, Any]) -> dict[int, str]:
-    """The `[n] sentence` lines a citing prompt showed, by number."""
+    """The `[n] sentence` (or, prompts v4, `n<TAB>sentence`) lines a citing prompt showed."""
     return {
-        int(m.group(1)): m.group(2)
-        for m in re.finditer(r"^\[(\d+)\] (.*)$", document_of(request), re.M)
+        int(m.group(1) or m.group(2)): m.group(3)
+        for m in re.finditer(r"^(?:\[(\d+)\] |(\d+)\t)(.*)$", document_of(request), re.M)
     }
 
 
@@ -361,7 +361,7 @@ def notes_for(request: dict[str, Any], first: Callable[[str], str] | None = None
     if numbered:
         return _cited_notes_for(request, numbered[0], numbered[-1])
     if "<notes>" in user_text(request) and re.search(r" \[\d+(, \d+)*\]$", text, re.M):
-        return _cited_merge_for(text)
+        return _cited_merge_for(text, user_text(request))
     quote = (
         first(text)
         if first is not None
@@ -391,9 +391,9 @@ def notes_for(request: dict[str, Any], first: Callable[[str], str] | None = None
 def _cited_notes_for(request: dict[str, Any], first: tuple[int, str], last: tuple[int, str]) -> str:
     """Citing notes (prompts v2 on): the narrative cites the chunk's first sentence word for
     word, the fact its last (a fact never repeats a key point), as its number alone (v3) or
-    with a category (v2), in the shape the prompt asks."""
-    claim = [{"text": first[1], "sentences": [first[0]]}]
+    with a category (v2), in the shape the prompt asks: claims as ["text", n] pairs from v4."""
     user = user_text(request)
+    claim = _claims(user, first[1], [first[0]])
     notes: dict[str, Any] = {"summary": claim, "key_points": claim}
     number, sentence = last
     if "as [numbers]" in user:
@@ -407,13 +407,20 @@ def _cited_notes_for(request: dict[str, Any], first: tuple[int, str], last: tupl
     return json.dumps(notes, ensure_ascii=False)
 
 
-def _cited_merge_for(notes: str) -> str:
+def _cited_merge_for(notes: str, user: str) -> str:
     """A citing merge that keeps the first note line with its numbers."""
     line = next(x for x in notes.splitlines() if re.search(r" \[\d+(, \d+)*\]$", x))
     found = re.match(r"^(?:- )?(.*) \[(\d+(?:, \d+)*)\]$", line)
     assert found is not None
-    claim = [{"text": found.group(1), "sentences": [int(n) for n in found.group(2).split(", ")]}]
+    claim = _claims(user, found.group(1), [int(n) for n in found.group(2).split(", ")])
     return json.dumps({"summary": claim, "key_points": claim}, ensure_ascii=False)
+
+
+def _claims(user: str, text: str, numbers: list[int]) -> list[Any]:
+    """One claim, as a ["text", n] pair where the prompt asks so (v4), else an object."""
+    if '["text", number]' in user:
+        return [[text, numbers[0]]]
+    return [{"text": text, "sentences": numbers}]
 
 
 def well_behaved(request: dict[str, Any]) -> Reply:

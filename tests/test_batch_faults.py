@@ -57,8 +57,8 @@ PERSISTENT = {
     "stall": "timed out",
     "drop": "cannot connect",
     "cut_body": "cannot connect",
-    "malformed_json": "no valid BriefPicks",  # the default notes' answer model
-    "schema_invalid": "no valid BriefPicks",
+    "malformed_json": "no valid TersePicks",  # the default notes' answer model
+    "schema_invalid": "no valid TersePicks",
     "prose_wrapped": None,
     "think_block": None,
     "length": None,  # citing notes keep what a cut answer holds; a long answer fails nothing

@@ -147,6 +147,12 @@ def test_a_merge_cut_even_with_room_to_finish_keeps_the_parts_own_narrative(
     assert result.summary.startswith("Regional housing report")
     if not pins:  # citing: the parts' first sentences, each checked against what it cites
         assert len(result.citations) >= 2 and result.summary.count(".") >= 2
+        # Each part's key point (its first sentence, as the double writes it) is kept: as a
+        # key point, or as the fact it repeats word for word, which stays in its place.
+        firsts = {s.rstrip(".") for s in result.summary.split(". ")}
+        kept = {k.rstrip(".") for k in result.key_points}
+        kept |= {f.statement.rstrip(".") for f in result.facts}
+        assert len(firsts) >= 3 and firsts <= kept and result.key_points
     else:  # quoting: every part's summary, joined
         assert "In 2014" in result.summary
-    assert len(result.key_points) >= 2
+        assert len(result.key_points) >= 2

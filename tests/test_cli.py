@@ -122,7 +122,8 @@ def test_llm_engine_through_an_endpoint(runner: CliRunner, tmp_path: Path) -> No
     from .fakeserver import MODEL, endpoint_args, serve, well_behaved
 
     with serve(well_behaved) as server:
-        result = runner.invoke(main, ["summarize", str(ZH), "-f", "json", *endpoint_args(server)])
+        args = ["summarize", str(ZH), "-f", "json", "--chunk-tokens", "700", *endpoint_args(server)]
+        result = runner.invoke(main, args)  # in parts: the merge is a call too
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     meta = data["metadata"]

@@ -28,6 +28,11 @@ NEIGHBOURS = 2
 _MARKER = re.compile(r"\s*[\[【［]\s*(\d{1,6}(?:\s*[,，、]\s*\d{1,6})*)\s*[\]】］]")
 
 
+def marker(n: int, tabbed: bool = False) -> str:
+    """What starts sentence n's line in a request."""
+    return f"{n}\t" if tabbed else f"[{n}] "
+
+
 @dataclass(frozen=True)
 class Numbered:
     """The cleaned text's sentences: sentence n is `spans[n - 1]`, numbered document-wide."""
@@ -55,12 +60,13 @@ class Numbered:
         last = bisect_left([s.start for s in self.spans], end)
         return range(first + 1, last + 1)
 
-    def render(self, start: int, end: int) -> str:
-        """The chunk as the model sees it: one `[n] sentence` line each, cut to the chunk."""
+    def render(self, start: int, end: int, tabbed: bool = False) -> str:
+        """The chunk as the model sees it: one `[n] sentence` line each, cut to the chunk, or
+        `n<TAB>sentence` (prompts v4): Qwen2.5's tokenizer spends 2 tokens fewer a line."""
         lines = []
         for n in self.within(start, end):
             span = self.spans[n - 1]
-            lines.append(f"[{n}] {self.text[max(span.start, start) : min(span.end, end)]}")
+            lines.append(marker(n, tabbed) + self.text[max(span.start, start) : min(span.end, end)])
         return "\n".join(lines)
 
     def source(self, numbers: Sequence[int]) -> str:

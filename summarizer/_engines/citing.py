@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from summarizer import _facts as facts_rules
 from summarizer import _grounding as grounding
 from summarizer import _prose as prose
 from summarizer._answers import (
@@ -20,20 +19,24 @@ from summarizer._answers import (
     MAX_MERGED_SENTENCES,
     BriefNotes,
     BriefPicks,
-    ChosenFact,
     ChunkNotesV2,
     ChunkPicksV2,
     CitedClaim,
     CitedEntities,
+    CitingNotes,
     MergedNotesV2,
+    TerseMerged,
+    TerseNotes,
+    TersePicks,
 )
 from summarizer._budget import Budget
-from summarizer._engines import merging, runs
+from summarizer._engines import merging, picks, runs
 from summarizer._engines.base import EngineResult, Progress
-from summarizer._engines.citations import Claim, Judge, Numbered
+from summarizer._engines.citations import Claim, Judge, Numbered, marker
 from summarizer._engines.partial import cut_answer, salvage
 from summarizer._engines.requests import (
     BRIEF,
+    TERSE,
     as_data,
     cited_merge_request,
     cited_notes_request,
@@ -54,7 +57,6 @@ from summarizer._timing import Timings
 from summarizer._tokens import estimate_tokens
 
 _SPLIT_FLOOR_CHARS = 200  # below this, a chunk whose answer is cut is not split again
-_Answer = ChunkNotesV2 | ChunkPicksV2 | BriefNotes | BriefPicks
 _NO_NAMES = CitedEntities(people=[], organizations=[], places=[])
 
 
@@ -94,11 +96,12 @@ def chunk_budget(run: Run, numbered: Numbered) -> Budget:
         run.target,
         answer=model,
         extractive=run.extractive_facts,
+        sentences=len(numbered.spans),
     )
     budget = runs.chunk_budget(run, numbered.text, empty, model)
     sentences = max(1, len(numbered.spans))
     text_tokens = max(1, estimate_tokens(numbered.text))
-    marker_tokens = estimate_tokens(f"[{sentences}] \n") * sentences
+    marker_tokens = estimate_tokens(marker(sentences, _tabbed(run)) + "\n") * sentences
     chunk = max(1, budget.chunk * text_tokens // (text_tokens + marker_tokens))
     return Budget(answer=budget.answer, chunk=chunk)
 
@@ -124,30 +127,36 @@ async def summarize(
     merging_names = names.merge([n.entities for n in notes])
     with timings.stage("reduce"):
         narrative = await _reduce(run, judge, [n.narrative for n in notes], counts)
-    key_texts = {grounding.fold(c.text).text for c in narrative.key_points}
-    facts = [
-        f
-        for f in merging.merge_facts([f for n in notes for f in n.facts])
-        if grounding.fold(f.statement).text not in key_texts
-    ]
     summary = _distinct(narrative.summary or narrative.key_points[:2])  # or all were dropped
+    merged = merging.merge_facts([f for n in notes for f in n.facts])
+    points, facts = _apart(narrative.key_points, merged)
     _record(run.grounding, counts)
     entities = await merging_names
     return EngineResult(
         summary=_joined([c.text for c in summary]),
-        key_points=[c.text for c in narrative.key_points],
+        key_points=[c.text for c in points],
         facts=facts,
         entities=entities.entities,
         entity_stats=entities.stats,
         chunks=len(chunks),
         citations=[
-            *_citations("key_point", narrative.key_points, numbered),
+            *_citations("key_point", points, numbered),
             *_citations("summary", summary, numbered),
         ],
     )
 
 
-def _answer_model(run: Run) -> type[_Answer]:
+def _tabbed(run: Run) -> bool:
+    return run.prompts.notes.meta.version >= TERSE
+
+
+def _merged_model(run: Run) -> type[MergedNotesV2 | TerseMerged]:
+    return TerseMerged if run.prompts.merge.meta.version >= TERSE else MergedNotesV2
+
+
+def _answer_model(run: Run) -> type[CitingNotes]:
+    if run.prompts.notes.meta.version >= TERSE:
+        return TersePicks if run.extractive_facts else TerseNotes
     if run.prompts.notes.meta.version >= BRIEF:
         return BriefPicks if run.extractive_facts else BriefNotes
     return ChunkPicksV2 if run.extractive_facts else ChunkNotesV2
@@ -174,10 +183,13 @@ async def _notes(
         key_points=_passed(judge, answer.key_points, allowed, points),
     )
     names = getattr(answer, "entities", _NO_NAMES)  # from v3 on, the rules alone find them
-    return Notes(narrative, _facts(judge, answer, allowed, counts.facts), names)
+    facts = picks.checked(judge, answer, allowed, counts.facts)
+    if isinstance(answer, TersePicks):
+        facts += picks.missed(judge, facts, allowed, counts.facts)
+    return Notes(narrative, facts, names)
 
 
-async def _answer(run: Run, numbered: Numbered, chunk: Chunk, parts: int) -> _Answer | None:
+async def _answer(run: Run, numbered: Numbered, chunk: Chunk, parts: int) -> CitingNotes | None:
     """The model's notes on a chunk (from the cache when this exact work was done), what a
     cut answer held, or None when it held nothing whole."""
     model = _answer_model(run)
@@ -186,7 +198,7 @@ async def _answer(run: Run, numbered: Numbered, chunk: Chunk, parts: int) -> _An
     cached = await run.session.recall(key)
     if cached is not None:
         return None if cached.get("cut") else model.model_validate(cached["notes"])
-    answer: _Answer | None
+    answer: CitingNotes | None
     try:
         answer = await run.client.ask(request, model)
     except OutputTruncated as error:
@@ -202,13 +214,14 @@ def _notes_request(
 ) -> Request:
     return cited_notes_request(
         run.prompts.notes,
-        numbered.render(chunk.start, chunk.end),
+        numbered.render(chunk.start, chunk.end, _tabbed(run)),
         chunk.index + 1,
         parts,
         run.title,
         run.target,
         answer=_answer_model(run),
         extractive=run.extractive_facts,
+        sentences=len(numbered.within(chunk.start, chunk.end)),
         max_tokens=max_tokens,
     )
 
@@ -222,29 +235,6 @@ def _passed(
         if checked is not None and checked.text not in (c.text for c in kept):
             kept.append(checked)
     return kept
-
-
-def _facts(judge: Judge, answer: _Answer, allowed: range, stats: ClaimStats) -> list[Fact]:
-    facts = []
-    for note in answer.facts:
-        if isinstance(note, int):  # v3 extractive: the number alone, the category from code
-            note = ChosenFact(sentences=[note], category="event")
-        statement = getattr(note, "statement", None)
-        if statement is None:  # extractive: the sentence is the statement
-            claim = judge.pick(note.sentences, allowed, stats)
-            numbers = claim.sentences if claim else ()
-        else:
-            claim = judge.claim(statement, note.sentences, allowed, stats)
-            numbers = judge.narrowest(claim) if claim else ()
-        if claim is None:
-            continue
-        start, end = judge.numbered.cover(numbers)
-        evidence = judge.numbered.text[start:end]
-        category = facts_rules.categorize(claim.text) or note.category
-        facts.append(
-            Fact(statement=claim.text, category=category, evidence=evidence, start=start, end=end)
-        )
-    return facts
 
 
 def _joined_notes(done: list[Notes]) -> Notes:
@@ -273,10 +263,11 @@ async def _reduce(
         data = [_as_data(n) for n in group]
         return cited_merge_request(run.prompts.merge, data, run.target, run.merge_tokens)
 
-    run.merge_tokens = runs.merge_budget(run, request([]), MergedNotesV2)
+    model = _merged_model(run)
+    run.merge_tokens = runs.merge_budget(run, request([]), model)
     level = narratives
     while True:
-        groups = fitting_groups(run, level, request, MergedNotesV2)
+        groups = fitting_groups(run, level, request, model)
         final = len(groups) == 1
         level = [
             await _merge(run, judge, group, counts if final else _Counts()) for group in groups
@@ -288,18 +279,18 @@ async def _reduce(
 async def _merge(run: Run, judge: Judge, group: list[Narrative], counts: _Counts) -> Narrative:
     data = [_as_data(n) for n in group]
     request = cited_merge_request(run.prompts.merge, data, run.target, run.merge_tokens)
-    key = cache_key(run, "merge", request, MergedNotesV2)
+    model = _merged_model(run)
+    key = cache_key(run, "merge", request, model)
     cached = await run.session.recall(key)
+    merged: MergedNotesV2 | TerseMerged
     if cached is not None:
-        merged = MergedNotesV2.model_validate(cached)
+        merged = model.model_validate(cached)
     else:
         try:
-            merged = await run.client.ask(request, MergedNotesV2)
+            merged = await run.client.ask(request, model)
         except OutputTruncated as error:
             text = cut_answer(error)
-            merged = (salvage(text, MergedNotesV2) if text else None) or MergedNotesV2(
-                summary=[], key_points=[]
-            )
+            merged = (salvage(text, model) if text else None) or model(summary=[], key_points=[])
         await run.session.remember(key, "merge", merged.model_dump())
     everything = judge.numbered.everything
     narrative = Narrative(
@@ -325,6 +316,22 @@ def _as_data(narrative: Narrative) -> Narrative:
         [Claim(as_data(c.text), c.sentences) for c in narrative.summary],
         [Claim(as_data(c.text), c.sentences) for c in narrative.key_points],
     )
+
+
+def _apart(points: list[Claim], facts: list[Fact]) -> tuple[list[Claim], list[Fact]]:
+    """Key points and facts that never repeat each other word for word.
+
+    A small model copies the sentence it picks as a fact into a key point (seen: a tender's
+    budget and its deadline). The fact stays, as the typed record with its category and
+    evidence, and the key point goes; but when every key point is such a copy, the first
+    stays and its fact goes, so a result always has a key point to lead with.
+    """
+    stated = {grounding.fold(f.statement).text for f in facts}
+    kept = [c for c in points if grounding.fold(c.text).text not in stated]
+    if kept or not points:
+        return kept, facts
+    lead = grounding.fold(points[0].text).text
+    return points[:1], [f for f in facts if grounding.fold(f.statement).text != lead]
 
 
 def _distinct(claims: list[Claim]) -> list[Claim]:

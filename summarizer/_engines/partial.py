@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import jiter
 from pydantic import BaseModel, ValidationError
 
+from summarizer._answers import as_claim
 from summarizer._errors import OutputTruncated
 
 T = TypeVar("T", bound=BaseModel)
@@ -78,9 +79,9 @@ def salvage(text: str, model: type[T]) -> T | None:
         item = _item_model(field.annotation)
         if item is not None:
             items = value if isinstance(value, list) else []
-            if name == cut_in and items and isinstance(items[-1], dict):
-                items = items[:-1]
-            kept[name] = [x for x in items if _valid(item, x)]
+            if name == cut_in and items and isinstance(items[-1], dict | list):
+                items = items[:-1]  # a ["text", 1] pair (v4) may have lost the 2 of 12, too
+            kept[name] = [x for x in map(as_claim, items) if _valid(item, x)]
         elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             kept[name] = value if _valid(field.annotation, value) else _empty(field.annotation)
         elif getattr(field.annotation, "__origin__", None) is list:  # bare numbers (v3 facts)
