@@ -114,11 +114,21 @@ def _at_most(limit: int, least: int = 0) -> tuple[Any, ...]:
 
 
 def _as_claims(value: Any) -> Any:
-    """A bare string is a claim with no numbers but those written into it ("... [4]")."""
+    """Each item as a claim (`as_claim`); a bare string is a list of one."""
     items = [value] if isinstance(value, str) else value
     if isinstance(items, list):
-        return [{"text": v, "sentences": []} if isinstance(v, str) else v for v in items]
+        return [as_claim(v) for v in items]
     return items
+
+
+def as_claim(item: Any) -> Any:
+    """A ["text", 5] pair (prompts v4) as a claim, and a bare string as one with no numbers
+    but those written into it ("... [4]"); anything else as it came."""
+    if isinstance(item, list) and item and isinstance(item[0], str):
+        return {"text": item[0], "sentences": [n for n in item[1:] if isinstance(n, int)]}
+    if isinstance(item, str):
+        return {"text": item, "sentences": []}
+    return item
 
 
 _Cited = Annotated[list[int], *_at_most(MAX_CITED)]
@@ -220,21 +230,6 @@ class BriefPicks(BaseModel):
 # (which drops maxLength) it ran on for 1,536 tokens.
 
 
-def _as_pairs(value: Any) -> Any:
-    """["claim", 5] (and a bare "claim [5]") as a claim; anything else as it came."""
-    if isinstance(value, list):
-        return [as_claim(v) for v in value]
-    return value
-
-
-def as_claim(item: Any) -> Any:
-    if isinstance(item, list) and item and isinstance(item[0], str):
-        return {"text": item[0], "sentences": [n for n in item[1:] if isinstance(n, int)]}
-    if isinstance(item, str):
-        return {"text": item, "sentences": []}
-    return item
-
-
 _PAIR = {
     "type": "array",
     "prefixItems": [{"type": "string", "maxLength": MAX_CLAIM_CHARS}, {"type": "integer"}],
@@ -245,19 +240,18 @@ _PAIR = {
 
 
 def _pairs(limit: int) -> WithJsonSchema:
-    """The schema the server sees: 1 to `limit` pairs."""
+    """The schema the server sees, in place of the claims' own: 1 to `limit` pairs."""
     return WithJsonSchema({"type": "array", "items": _PAIR, "minItems": 1, "maxItems": limit})
 
 
-_AsPairs = BeforeValidator(_as_pairs)
 _TerseSummary = Annotated[
-    list[CitedClaim], _AsPairs, *_at_most(MAX_BRIEF_SUMMARY, 1), _pairs(MAX_BRIEF_SUMMARY)
+    list[CitedClaim], _AsClaims, *_at_most(MAX_BRIEF_SUMMARY), _pairs(MAX_BRIEF_SUMMARY)
 ]
 _TerseMergedSummary = Annotated[
-    list[CitedClaim], _AsPairs, *_at_most(MAX_BRIEF_MERGED, 1), _pairs(MAX_BRIEF_MERGED)
+    list[CitedClaim], _AsClaims, *_at_most(MAX_BRIEF_MERGED), _pairs(MAX_BRIEF_MERGED)
 ]
 _TersePoints = Annotated[
-    list[CitedClaim], _AsPairs, *_at_most(MAX_NOTE_POINTS, 1), _pairs(MAX_NOTE_POINTS)
+    list[CitedClaim], _AsClaims, *_at_most(MAX_NOTE_POINTS), _pairs(MAX_NOTE_POINTS)
 ]
 
 

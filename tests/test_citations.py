@@ -304,6 +304,13 @@ def paraphrasing(server: FakeServer) -> Settings:
 
 
 def run_double(tmp_path: Path, answer: dict[str, Any], **settings: Any) -> DocumentSummary:
+    return answered(tmp_path, answer, **settings)[0]
+
+
+def answered(
+    tmp_path: Path, answer: dict[str, Any], **settings: Any
+) -> tuple[DocumentSummary, dict[str, Any]]:
+    """REPORT through the double, which gives `answer` (v2 unless pinned); and the request."""
     doc = tmp_path / "report.txt"
     doc.write_text(REPORT, encoding="utf-8")
     with serve(lambda request: Reply(content=json.dumps(answer))) as server:
@@ -312,15 +319,15 @@ def run_double(tmp_path: Path, answer: dict[str, Any], **settings: Any) -> Docum
             Settings(
                 base_url=server.base_url,
                 model=MODEL,
-                mode="json_object",
                 cache=False,
                 backoff=0.0,
-                **{"prompts": V2, "extractive_facts": False, **settings},
+                **{"mode": "json_object", "prompts": V2, "extractive_facts": False, **settings},
             ),
         )
-        assert numbered_lines(server.requests[0])[2] == REPORT.splitlines()[1]
-        assert "copy" not in user_text(server.requests[0]).lower()
-    return result
+        [request] = server.requests
+    assert numbered_lines(request)[2] == REPORT.splitlines()[1]
+    assert "copy" not in user_text(request).lower()
+    return result, request
 
 
 ANSWER: dict[str, Any] = {
@@ -457,25 +464,19 @@ def test_brief_notes_pick_facts_by_number_and_leave_names_to_the_rules(tmp_path:
 
 
 def run_terse(tmp_path: Path, points: list[list[Any]]) -> tuple[DocumentSummary, dict[str, Any]]:
-    """REPORT through the double, answered in v4's shape: sentence 2 picked as the one fact."""
+    """REPORT answered in v4's shape: sentence 2 picked as the one fact."""
     terse = {
         "summary": [["Water delivery fell 3.2 percent in 2025.", 2]],
         "key_points": points,
         "facts": [2],
     }
-    doc = tmp_path / "report.txt"
-    doc.write_text(REPORT, encoding="utf-8")
-    with serve(lambda request: Reply(content=json.dumps(terse))) as server:
-        settings = paraphrasing(server).model_copy(
-            update={
-                "prompts": ("chunk_notes@v4",),
-                "extractive_facts": True,
-                "mode": "json_object_schema",  # llama.cpp's: the schema rides in response_format
-            }
-        )
-        result = summarize(doc, settings)
-        [request] = server.requests
-    return result, request
+    return answered(
+        tmp_path,
+        terse,
+        prompts=("chunk_notes@v4",),
+        extractive_facts=True,
+        mode="json_object_schema",  # llama.cpp's: the schema rides in response_format
+    )
 
 
 COPY = ["The council will not raise rates in 2026.", 4]  # sentence 4, word for word

@@ -8,10 +8,12 @@ the narrative does: a fact is the typed record a user feeds to other tools.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from summarizer import _facts as facts_rules
 from summarizer._answers import MAX_NOTE_PICKS, ChosenFact, CitingNotes
 from summarizer._engines.citations import Judge, states_something
-from summarizer._schemas import ClaimStats, Fact
+from summarizer._schemas import ClaimStats, Fact, FactCategory
 
 
 def checked(judge: Judge, answer: CitingNotes, allowed: range, stats: ClaimStats) -> list[Fact]:
@@ -29,12 +31,8 @@ def checked(judge: Judge, answer: CitingNotes, allowed: range, stats: ClaimStats
             numbers = judge.narrowest(claim) if claim else ()
         if claim is None:
             continue
-        start, end = judge.numbered.cover(numbers)
-        evidence = judge.numbered.text[start:end]
         category = facts_rules.categorize(claim.text) or note.category
-        facts.append(
-            Fact(statement=claim.text, category=category, evidence=evidence, start=start, end=end)
-        )
+        facts.append(_fact(judge, claim.text, numbers, category))
     return facts
 
 
@@ -58,13 +56,12 @@ def missed(judge: Judge, facts: list[Fact], allowed: range, stats: ClaimStats) -
         if category is None or not states_something(sentence):
             continue
         stats.supported += 1
-        added.append(
-            Fact(
-                statement=sentence,
-                category=category,
-                evidence=sentence,
-                start=span.start,
-                end=span.end,
-            )
-        )
+        added.append(_fact(judge, sentence, (n,), category))
     return added
+
+
+def _fact(judge: Judge, statement: str, numbers: Sequence[int], category: FactCategory) -> Fact:
+    """A fact whose evidence is the exact span of its sentences."""
+    start, end = judge.numbered.cover(numbers)
+    evidence = judge.numbered.text[start:end]
+    return Fact(statement=statement, category=category, evidence=evidence, start=start, end=end)

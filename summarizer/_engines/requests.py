@@ -33,8 +33,8 @@ from summarizer._llm.client import Request
 
 CITING = 2  # the first version of chunk_notes and merge that cites sentence numbers
 BRIEF = 3  # the first that asks for fewer, shorter claims and no names (`_answers.BriefPicks`)
-# The first whose sentences are `n<TAB>text` lines, whose claims are strings ending in their
-# numbers (`_answers.TersePicks`), and whose asks scale with the part (`claims_for`).
+# The first whose sentences are `n<TAB>text` lines, whose claims are ["text", n] pairs
+# (`_answers.TersePicks`), and whose asks scale with the part (`claims_for`).
 TERSE = 4
 SENTENCES_PER_POINT = 5  # a 12-sentence notice bears 2 key points, a 25-sentence report 5
 # The notes and merge used when neither is pinned: terse citing notes (v4). On the real
