@@ -25,10 +25,11 @@ from summarizer._schemas import Entities
 from summarizer._scripts import HAN, is_han
 
 
-def extract_entities(text: str, zh: bool) -> Entities:
+def extract_entities(text: str, zh: bool, *, language: str | None = None) -> Entities:
     """The schema's kinds of names (`Entities` fields); a kind these rules propose no
-    candidates for comes out empty."""
-    language = chinese_script(text) if zh else "en"
+    candidates for comes out empty. `language`, the text's as `_language.detect` tells it,
+    spares telling its script again."""
+    language = language or (chinese_script(text) if zh else "en")
     proposed = _zh_candidates(text, language == "zh-Hant") if zh else _en_candidates(text)
     found = {
         kind: names.resolve(dict.fromkeys(proposed.get(kind, [])), kind, text, language).entities

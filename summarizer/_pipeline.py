@@ -108,14 +108,14 @@ async def summarize_with_text(
         found = await asyncio.to_thread(
             entity_mentions.located, result.entities, cleaned.text, lang, result.entity_stats
         )
-    facts = [_traced(fact, cleaned) for fact in result.facts]
+    facts = _traced(result.facts, cleaned)
+    spans = iter(_traced([s for m in found.mentions for s in m.spans], cleaned))
     mentions = [
-        m.model_copy(update={"spans": [_traced(s, cleaned) for s in m.spans]})
-        for m in found.mentions
+        m.model_copy(update={"spans": [next(spans) for _ in m.spans]}) for m in found.mentions
     ]
+    spans = iter(_traced([s for c in result.citations for s in c.spans], cleaned))
     citations = [
-        c.model_copy(update={"spans": [_traced(s, cleaned) for s in c.spans]})
-        for c in result.citations
+        c.model_copy(update={"spans": [next(spans) for _ in c.spans]}) for c in result.citations
     ]
     timings["total"] = round((time.perf_counter() - started) * 1000, 2)
     summary = DocumentSummary(
@@ -155,10 +155,13 @@ async def _cleaned(
     return cleaned, lang
 
 
-def _traced(span: _Span, cleaned: cleaning.CleanedText) -> _Span:
-    """The same span in the document as loaded, through the cleaning offset map."""
-    start, end = cleaned.to_original(span.start, span.end)
-    return span.model_copy(update={"source_start": start, "source_end": end})
+def _traced(spans: list[_Span], cleaned: cleaning.CleanedText) -> list[_Span]:
+    """The same spans in the document as loaded, through the cleaning offset maps."""
+    found = cleaned.to_original_many([(s.start, s.end) for s in spans])
+    return [
+        span.model_copy(update={"source_start": start, "source_end": end})
+        for span, (start, end) in zip(spans, found, strict=True)
+    ]
 
 
 def _metadata(

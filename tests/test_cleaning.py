@@ -5,6 +5,7 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -291,6 +292,43 @@ def test_cleaning_in_blocks_gives_what_one_piece_gives(
     assert blocks.byline == whole.byline
     for start in range(0, len(whole.text) + 1, 7):
         assert blocks.to_original(start, start + 3) == whole.to_original(start, start + 3)
+
+
+@given(st.text(min_size=1, max_size=100), st.data())
+def test_many_positions_map_back_as_each_one_does(text: str, data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=10, unique=True)))
+    longer = data.draw(st.lists(st.text(max_size=6), min_size=len(cuts), max_size=len(cuts)))
+    edits = [Edit(a, b, r) for a, b, r in zip(cuts[::2], cuts[1::2], longer, strict=False)]
+    new, offset_map = apply_edits(text, edits)
+    positions = list(range(-2, len(new) + 3))
+    many = offset_map.to_old_many(np.array(positions, dtype=np.int64)).tolist()
+    assert many == [offset_map.to_old(p) for p in positions]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "青岚县",
+                "da(dà)",
+                "  ",
+                "\n",
+                "\n\n\n",
+                "ａｂ１",
+                "ﬁne",
+                "5㎞",
+                "Home | News | About\n",
+                "x.",
+            ]
+        ),
+        max_size=40,
+    ),
+    st.lists(st.tuples(st.integers(0, 300), st.integers(-3, 40)), max_size=30),
+)
+def test_many_spans_trace_as_each_one_does(pieces: list[str], spans: list[tuple[int, int]]) -> None:
+    cleaned = clean("".join(pieces))
+    asked = [(start, start + width) for start, width in spans]  # empty and reversed ones too
+    assert cleaned.to_original_many(asked) == [cleaned.to_original(a, b) for a, b in asked]
 
 
 # --- is there anything worth summarizing ----------------------------------------------------

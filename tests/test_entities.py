@@ -352,7 +352,7 @@ def test_the_name_work_runs_in_worker_threads_beside_the_requests(
     monkeypatch.setattr(merging, "_ruled", ruled)
 
     async def run() -> tuple[int, merging.MergedEntities]:
-        names = merging.NameWork.start(text)
+        names = merging.NameWork.start(text, "zh-Hans")
         merged = names.merge(found)
         return threading.get_ident(), await merged
 

@@ -18,6 +18,7 @@ step, `normalization`, `pinyin`, `markdown`, `credits`, `references`, `link_farm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer._cleaning.blocks import around, cut_blocks, starting_with_text
@@ -75,6 +76,23 @@ class CleanedText:
             pos = self._back(start)
             return pos, pos
         return self._back(start), self._back(end - 1) + 1
+
+    def to_original_many(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """`to_original` of every span, each map read once: a result traces hundreds of
+        spans (its entities' mentions), where one at a time took a tenth of a batch's time
+        on the event loop."""
+        import numpy as np
+
+        if not spans:
+            return []
+        starts = np.array([s for s, _ in spans], dtype=np.int64)
+        ends = np.array([e for _, e in spans], dtype=np.int64)
+        empty = ends <= starts
+        points = np.concatenate((starts, np.where(empty, starts, ends - 1)))
+        for offset_map in reversed(self.maps):
+            points = offset_map.to_old_many(points)
+        first, last = points[: len(spans)], points[len(spans) :]
+        return list(zip(first.tolist(), np.where(empty, first, last + 1).tolist(), strict=True))
 
     def _back(self, pos: int) -> int:
         for offset_map in reversed(self.maps):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Edit(NamedTuple):
@@ -38,6 +38,7 @@ class OffsetMap:
         self.old_lens = old_lens
         self.exact = exact
         self.old_len = old_len
+        self._cached: tuple[Any, Any, Any, Any] | None = None
 
     def to_old(self, pos: int) -> int:
         i = bisect_right(self.new_starts, pos) - 1
@@ -47,6 +48,32 @@ class OffsetMap:
         if not self.exact[i]:
             offset = min(offset, self.old_lens[i])
         return min(self.old_starts[i] + offset, self.old_len)
+
+    def to_old_many(self, positions: Any) -> Any:
+        """`to_old` of each position of an int64 array, in one pass."""
+        import numpy as np
+
+        if not self.new_starts:
+            return np.zeros_like(positions)
+        new_starts, old_starts, old_lens, exact = self._arrays()
+        i = np.searchsorted(new_starts, positions, side="right") - 1
+        at = np.maximum(i, 0)
+        offset = positions - new_starts[at]
+        offset = np.where(exact[at], offset, np.minimum(offset, old_lens[at]))
+        return np.where(i < 0, 0, np.minimum(old_starts[at] + offset, self.old_len))
+
+    def _arrays(self) -> tuple[Any, Any, Any, Any]:
+        """The segments as arrays, made again only if segments were added since."""
+        import numpy as np
+
+        if self._cached is None or len(self._cached[0]) != len(self.new_starts):
+            self._cached = (
+                np.array(self.new_starts, dtype=np.int64),
+                np.array(self.old_starts, dtype=np.int64),
+                np.array(self.old_lens, dtype=np.int64),
+                np.array(self.exact, dtype=bool),
+            )
+        return self._cached
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:

@@ -119,11 +119,12 @@ async def summarize(
     if single:  # read whole: the answer may have what the text leaves
         whole = _notes_request(run, numbered, chunks[0], 1, None)
         run.notes_tokens = runs.sole_answer(run, whole, _answer_model(run))
-    names = merging.NameWork.start(numbered.text)
+    early = merging.NameWork.start(numbered.text, run.language) if single else None
     with timings.stage("map"):
         notes = await in_order(
             chunks, lambda c: _notes(run, judge, c, len(chunks), counts, single), progress
         )
+    names = early or merging.NameWork.start(numbered.text, run.language)
     merging_names = names.merge([n.entities for n in notes])
     with timings.stage("reduce"):
         narrative = await _reduce(run, judge, [n.narrative for n in notes], counts)

@@ -76,7 +76,7 @@ def summarize(text: str, language: str) -> Extract:
         ),
         key_points=[text[sentences[i].start : sentences[i].end] for i in sorted(point_ids)],
         facts=extract_facts(text, sentences, scores),
-        entities=extract_entities(text, zh),
+        entities=extract_entities(text, zh, language=language),
     )
 
 

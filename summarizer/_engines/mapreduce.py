@@ -112,9 +112,11 @@ async def _quoting(
     if len(chunks) == 1:  # read whole: the answer may have what the text leaves
         whole = notes_request(run.prompts.notes, chunks[0].text, 1, 1, run.title, run.target)
         run.notes_tokens = sole_answer(run, whole, ChunkNotes)
-    names = merging.NameWork.start(cleaned.text)
+    single = len(chunks) == 1
+    early = merging.NameWork.start(cleaned.text, run.language) if single else None
     with timings.stage("map"):
         notes = await in_order(chunks, lambda c: _notes(run, c, len(chunks)), progress)
+    names = early or merging.NameWork.start(cleaned.text, run.language)
     merging_names = names.merge([n.entities for n, _ in notes])
     with timings.stage("reduce"):
         merged = await _reduce(run, [n for n, _ in notes])

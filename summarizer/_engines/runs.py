@@ -41,6 +41,7 @@ class Run:
     prompts: PromptSet
     checker: Checker
     title: str | None
+    language: str  # the document's, as detected
     target: str
     same_language: bool
     grounding: GroundingStats = field(default_factory=GroundingStats)
@@ -54,7 +55,7 @@ class Run:
         prompts = PromptSet.pinned(session.settings.prompts)
         same = target == language
         checker = Checker(client, prompts.repair, same_language=same)
-        return cls(session, client, prompts, checker, title, target, same)
+        return cls(session, client, prompts, checker, title, language, target, same)
 
     @property
     def extractive_facts(self) -> bool:

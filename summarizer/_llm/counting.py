@@ -60,7 +60,10 @@ async def _ratio(count: Count, sample: str) -> float | None:
 
 def text_tokens(text: str, info: EndpointInfo) -> int:
     """The estimate for `text`, its Chinese, Japanese and Korean part and the rest each scaled."""
-    estimate = estimate_tokens(text)
+    return _scaled(text, estimate_tokens(text), info)
+
+
+def _scaled(text: str, estimate: int, info: EndpointInfo) -> int:
     if info.cjk_scale == 1.0 and info.text_scale == 1.0:
         return estimate
     cjk = min(estimate, len(_CJK_CHAR.findall(text)) * CJK // 100)
@@ -72,9 +75,11 @@ def scale_of(text: str, info: EndpointInfo) -> float:
 
     Chunks are packed by the estimate, so a budget in the server's tokens is divided by this.
     """
+    if info.cjk_scale == 1.0 and info.text_scale == 1.0:
+        return 1.0  # what the division below gives, without estimating the sample twice
     sample = text[:_SCALE_SAMPLE_CHARS]
     estimate = estimate_tokens(sample)
-    return text_tokens(sample, info) / estimate if estimate else 1.0
+    return _scaled(sample, estimate, info) / estimate if estimate else 1.0
 
 
 _SCALE_SAMPLE_CHARS = 20_000  # the script mix of a long document shows in its first pages
