@@ -189,6 +189,30 @@ def test_a_torn_last_line_is_set_aside_before_appending(tmp_path: Path) -> None:
     assert (tmp_path / "out.jsonl.rejected").read_text() == '{"source": "b", "meta\n'  # kept
 
 
+def test_a_close_reads_the_file_again_only_when_a_source_repeats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"source": "a", "error": "x", "sha256": null}\n')
+    reads: list[Path] = []
+    real_read = JsonlSink._read
+
+    def read(self: JsonlSink) -> Any:
+        reads.append(self.path)
+        return real_read(self)
+
+    monkeypatch.setattr(JsonlSink, "_read", read)
+    sink = JsonlSink(out, resume=True)
+    sink.write(Failure(source="b", error="y"))
+    sink.close()
+    assert len(reads) == 1, "read once, at open: nothing repeats, nothing to compact"
+    sink = JsonlSink(out, resume=True)
+    sink.write(Failure(source="a", error="z"))  # a's newer record
+    sink.close()
+    assert len(reads) == 3
+    assert [(r["source"], r["error"]) for r in lines(out)] == [("b", "y"), ("a", "z")]
+
+
 # --- killed mid-run ----------------------------------------------------------------------------
 
 
