@@ -48,6 +48,11 @@ class Cache:
             self._db.execute("PRAGMA secure_delete=ON")
             self._db.execute(_SCHEMA)
 
+    @property
+    def remembers(self) -> bool:
+        """Whether a value put is kept: not for `Cache(None)`, nor once closed."""
+        return self._db is not None
+
     def get(self, cache_key: str) -> Any | None:
         if self._db is None:
             return None

@@ -25,3 +25,11 @@ def test_disabled_cache_remembers_nothing() -> None:
     cache = Cache(None)
     cache.put("k", "notes", 1)
     assert cache.get("k") is None
+
+
+def test_a_cache_remembers_until_it_is_closed(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache.sqlite3")
+    assert cache.remembers
+    cache.close()
+    assert not cache.remembers
+    assert not Cache(None).remembers
