@@ -58,17 +58,17 @@ async def _ratio(count: Count, sample: str) -> float | None:
     return round(real / estimate_tokens(sample), 3) if real else None
 
 
-def text_tokens(text: str, info: EndpointInfo) -> int:
-    """The estimate for `text`, its Chinese, Japanese and Korean part and the rest each scaled."""
-    estimate = _remembered(text) if len(text) <= _REMEMBERED_CHARS else estimate_tokens(text)
-    return _scaled(text, estimate, info)
-
-
 # Every request's messages are counted before it is sent, and a merge's groups again as
 # they grow: the same system prompt hundreds of times a batch (4,092 counts of 1,464
 # texts for 200 documents). Short texts are remembered; long ones are a document's own.
 _REMEMBERED_CHARS = 8_192
 _remembered = lru_cache(maxsize=256)(estimate_tokens)
+
+
+def text_tokens(text: str, info: EndpointInfo) -> int:
+    """The estimate for `text`, its Chinese, Japanese and Korean part and the rest each scaled."""
+    estimate = _remembered(text) if len(text) <= _REMEMBERED_CHARS else estimate_tokens(text)
+    return _scaled(text, estimate, info)
 
 
 def _scaled(text: str, estimate: int, info: EndpointInfo) -> int:
